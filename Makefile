@@ -1,0 +1,33 @@
+# sweep: the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev libjpeg-dev libmatio-dev zlib1g-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWEEP := .build/release/sweep
+
+.PHONY: deps build test bench run clean
+
+# Installs the Debian packages the build needs (only those missing).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+# Unit tests, then the end-to-end tests that run the release binary.
+test: build
+	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --parallel
+
+bench: build
+	.build/release/sweep-bench
+
+# The main job: the notebook's experiment as a 54-trial sweep.
+run: build
+	$(SWEEP) run sweeps/scene.yaml
+
+clean:
+	rm -rf .build

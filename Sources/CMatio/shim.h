@@ -1,0 +1,2 @@
+// libmatio (Debian: libmatio-dev): MATLAB .mat files.
+#include <matio.h>

@@ -1,0 +1,86 @@
+import SweepTensor
+
+/// An inference-time convolution with its BatchNorm folded in:
+/// `y = conv(x, w * s) + (beta - mean * s)`, `s = gamma / sqrt(var + eps)` (eval-mode BN,
+/// PyTorch `BatchNorm2d` eps 1e-5). Runs as one GEMM on NHWC activations.
+public struct FoldedConv: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernel: Int
+    public let stride: Int
+    public let padding: Int
+    /// (kernel * kernel * inChannels, outChannels): rows in patch order (kh, kw, cin).
+    public let weight: FloatBuffer
+    /// (outChannels)
+    public let bias: FloatBuffer
+
+    /// Folds a torch conv weight (out, in, kh, kw) and its BatchNorm2d parameters.
+    public init(layout c: ResNet50Layout.ConvBN, from weights: StateDict, file: String, eps: Double = 1e-5) throws {
+        let k = c.kernel
+        let w = try weights.tensor(c.conv, shape: [c.outChannels, c.inChannels, k, k], file: file)
+        let gamma = try weights.tensor("\(c.bn).weight", shape: [c.outChannels], file: file)
+        let beta = try weights.tensor("\(c.bn).bias", shape: [c.outChannels], file: file)
+        let mean = try weights.tensor("\(c.bn).running_mean", shape: [c.outChannels], file: file)
+        let variance = try weights.tensor("\(c.bn).running_var", shape: [c.outChannels], file: file)
+        inChannels = c.inChannels
+        outChannels = c.outChannels
+        kernel = k
+        stride = c.stride
+        padding = c.padding
+        var folded = [Float](repeating: 0, count: k * k * c.inChannels * c.outChannels)
+        var shift = [Float](repeating: 0, count: c.outChannels)
+        for o in 0..<c.outChannels {
+            let s = Double(gamma.data[o]) / (Double(variance.data[o]) + eps).squareRoot()
+            shift[o] = Float(Double(beta.data[o]) - Double(mean.data[o]) * s)
+            for i in 0..<c.inChannels {
+                for y in 0..<k {
+                    for x in 0..<k {
+                        let src = ((o * c.inChannels + i) * k + y) * k + x
+                        let row = (y * k + x) * c.inChannels + i
+                        folded[row * c.outChannels + o] = Float(Double(w.data[src]) * s)
+                    }
+                }
+            }
+        }
+        weight = FloatBuffer(folded)
+        bias = FloatBuffer(shift)
+    }
+
+    /// Multiply-adds per output pixel.
+    public var macsPerPixel: Int { kernel * kernel * inChannels * outChannels }
+
+    /// Runs the convolution; `output` receives `(n, oh, ow, outChannels)`.
+    ///
+    /// - Parameters:
+    ///   - input: (n, h, w, inChannels)
+    ///   - output: (n, oh, ow, outChannels); when `accumulate`, it already holds a residual that
+    ///     the result is added to.
+    ///   - scratch: room for the patches, `n * oh * ow * kernel^2 * inChannels` values (unused
+    ///     for unstrided 1x1 convolutions).
+    ///   - relu: apply ReLU after bias (and residual).
+    /// - Returns: the output's spatial size.
+    @discardableResult
+    public func callAsFunction(_ input: UnsafePointer<Float>, n: Int, h: Int, w: Int,
+                               output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                               accumulate: Bool = false, relu: Bool, threads: Int) -> (h: Int, w: Int) {
+        let oh = ConvKernels.outputSize(h, kernel: kernel, stride: stride, padding: padding)
+        let ow = ConvKernels.outputSize(w, kernel: kernel, stride: stride, padding: padding)
+        let rows = n * oh * ow
+        let k = kernel * kernel * inChannels
+        let a: UnsafePointer<Float>
+        if kernel == 1 && stride == 1 {
+            a = input
+        } else if kernel == 1 {
+            ConvKernels.subsample(input: input, n: n, h: h, w: w, c: inChannels, stride: stride, output: scratch)
+            a = UnsafePointer(scratch)
+        } else {
+            ConvKernels.im2col(input: input, n: n, h: h, w: w, c: inChannels, kh: kernel, kw: kernel,
+                               stride: stride, padding: padding, output: scratch, threads: threads)
+            a = UnsafePointer(scratch)
+        }
+        BLAS.sgemm(m: rows, n: outChannels, k: k, a: a, lda: k, b: weight.pointer, ldb: outChannels,
+                   beta: accumulate ? 1 : 0, c: output, ldc: outChannels)
+        ConvKernels.addBias(output, rows: rows, c: outChannels, bias: bias.pointer, relu: relu, threads: threads)
+        return (oh, ow)
+    }
+}

@@ -1,0 +1,41 @@
+/// The set of plugins known to a `sweep` binary: built-ins plus those discovered under `plugins/`.
+public struct PluginCatalog: Sendable {
+    public private(set) var losses: [any LossPlugin.Type]
+    public private(set) var metrics: [any MetricPlugin.Type]
+
+    /// Builds a catalog from plugin types; a name used twice is an error.
+    public init(_ types: [any SweepPlugin.Type]) throws {
+        var losses: [any LossPlugin.Type] = []
+        var metrics: [any MetricPlugin.Type] = []
+        var seen = Set<String>()
+        for t in types {
+            guard seen.insert(t.name).inserted else {
+                throw PluginError("two plugins are named '\(t.name)'")
+            }
+            if let l = t as? any LossPlugin.Type { losses.append(l) }
+            else if let m = t as? any MetricPlugin.Type { metrics.append(m) }
+            else { throw PluginError("plugin '\(t.name)' is neither a LossPlugin nor a MetricPlugin") }
+        }
+        losses.sort { $0.name < $1.name }
+        metrics.sort { $0.name < $1.name }
+        self.losses = losses
+        self.metrics = metrics
+    }
+
+    /// Names of the loss plugins, sorted.
+    public var lossNames: [String] { losses.map { $0.name } }
+    /// Names of the metric plugins, sorted.
+    public var metricNames: [String] { metrics.map { $0.name } }
+
+    /// The loss plugin called `name`, or an error listing the known ones.
+    public func loss(named name: String) throws -> any LossPlugin.Type {
+        for l in losses where l.name == name { return l }
+        throw PluginError("unknown loss '\(name)' (known: \(lossNames.joined(separator: ", ")))")
+    }
+
+    /// The metric plugin called `name`, or an error listing the known ones.
+    public func metric(named name: String) throws -> any MetricPlugin.Type {
+        for m in metrics where m.name == name { return m }
+        throw PluginError("unknown metric '\(name)' (known: \(metricNames.joined(separator: ", ")))")
+    }
+}

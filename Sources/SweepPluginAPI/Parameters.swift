@@ -1,0 +1,119 @@
+/// Parameters that a plugin takes from a sweep file, e.g. `loss: {name: focal, gamma: 2}`.
+
+/// A value given to a plugin parameter in a sweep file.
+public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case numbers([Double])
+
+    public var description: String {
+        switch self {
+        case .number(let x): return formatNumber(x)
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .numbers(let xs): return "[" + xs.map(formatNumber).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// Formats a number the way a user wrote it: `2` not `2.0`, `0.001` not `1e-03`.
+public func formatNumber(_ x: Double) -> String {
+    if x.rounded() == x && abs(x) < 1e15 { return String(Int64(x)) }
+    return "\(x)"
+}
+
+/// What a parameter accepts.
+public enum ParameterKind: String, Sendable, Hashable, Codable {
+    case number, string, bool, numbers
+    /// A number, or one of a few words (e.g. `pos_weight: auto | none | [list]`).
+    case choiceOrNumbers
+}
+
+/// The declaration of one parameter: its name, kind, default and documentation.
+public struct ParameterSpec: Sendable, Hashable {
+    public var name: String
+    public var kind: ParameterKind
+    public var defaultValue: ParameterValue?
+    public var summary: String
+    /// Allowed range for numbers (inclusive), if any.
+    public var range: ClosedRange<Double>?
+    /// Allowed words for `.string` and `.choiceOrNumbers`.
+    public var choices: [String]
+
+    public init(_ name: String, _ kind: ParameterKind, default defaultValue: ParameterValue? = nil,
+                range: ClosedRange<Double>? = nil, choices: [String] = [], _ summary: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.summary = summary
+        self.range = range
+        self.choices = choices
+    }
+
+    /// Checks a value against this declaration; returns a reason when it does not fit.
+    public func problem(with value: ParameterValue) -> String? {
+        switch (kind, value) {
+        case (.number, .number(let x)):
+            if let r = range, !r.contains(x) {
+                return "\(name) must be in [\(formatNumber(r.lowerBound)), \(formatNumber(r.upperBound))], got \(formatNumber(x))"
+            }
+            return nil
+        case (.string, .string(let s)), (.choiceOrNumbers, .string(let s)):
+            if !choices.isEmpty && !choices.contains(s) {
+                return "\(name) must be one of \(choices.joined(separator: ", ")), got '\(s)'"
+            }
+            return nil
+        case (.bool, .bool), (.numbers, .numbers), (.choiceOrNumbers, .numbers):
+            return nil
+        case (.numbers, .number(let x)), (.choiceOrNumbers, .number(let x)):
+            _ = x
+            return nil
+        default:
+            return "\(name) expects \(kind.rawValue == "choiceOrNumbers" ? (choices.joined(separator: " | ") + " | [numbers]") : kind.rawValue), got \(value)"
+        }
+    }
+}
+
+/// An error in a plugin's parameters or its use.
+public struct PluginError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The resolved parameters of one plugin instance: the user's values over the declared defaults.
+public struct PluginParameters: Sendable, Hashable {
+    public private(set) var values: [String: ParameterValue]
+
+    public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
+
+    /// Merges user values over the defaults of `specs`; unknown names and bad values are errors.
+    public init(resolving given: [String: ParameterValue], against specs: [ParameterSpec], plugin: String) throws {
+        var merged: [String: ParameterValue] = [:]
+        for spec in specs { if let d = spec.defaultValue { merged[spec.name] = d } }
+        for (name, value) in given {
+            guard let spec = specs.first(where: { $0.name == name }) else {
+                let known = specs.map(\.name).joined(separator: ", ")
+                throw PluginError("plugin '\(plugin)' has no parameter '\(name)'" + (known.isEmpty ? " (it takes none)" : " (known: \(known))"))
+            }
+            if let p = spec.problem(with: value) { throw PluginError("plugin '\(plugin)': \(p)") }
+            merged[name] = value
+        }
+        self.values = merged
+    }
+
+    public subscript(name: String) -> ParameterValue? { values[name] }
+
+    /// The number called `name`, or `fallback` when absent.
+    public func number(_ name: String, default fallback: Double) -> Double {
+        if case .number(let x)? = values[name] { return x }
+        return fallback
+    }
+
+    /// The string called `name`, or `fallback` when absent.
+    public func string(_ name: String, default fallback: String) -> String {
+        if case .string(let s)? = values[name] { return s }
+        return fallback
+    }
+}

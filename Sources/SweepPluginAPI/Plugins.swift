@@ -1,0 +1,87 @@
+/// The plugin protocols: a loss maps logits and targets to a mean loss and its gradient;
+/// a metric maps scores and targets to a number. Built-in losses and metrics are written
+/// against exactly these protocols, as a user's plugin under `plugins/` is.
+
+/// What every plugin declares about itself, shown by `sweep plugins`.
+public protocol SweepPlugin: Sendable {
+    /// The name used in sweep files (lower case, `[a-z0-9_]+`).
+    static var name: String { get }
+    /// One line describing what it computes.
+    static var summary: String { get }
+    /// Parameters it takes from the sweep file.
+    static var parameters: [ParameterSpec] { get }
+}
+
+extension SweepPlugin {
+    public static var parameters: [ParameterSpec] { [] }
+}
+
+/// The two kinds of plugin.
+public enum PluginKind: String, Sendable, Codable {
+    case loss, metric
+}
+
+/// What a loss learns about the training data when it is built (e.g. for `pos_weight: auto`).
+public struct LossContext: Sendable {
+    /// Class names, in column order.
+    public var classNames: [String]
+    /// Positive count per class in the training split.
+    public var positives: [Int]
+    /// Number of training samples.
+    public var samples: Int
+
+    public init(classNames: [String], positives: [Int], samples: Int) {
+        self.classNames = classNames
+        self.positives = positives
+        self.samples = samples
+    }
+}
+
+/// A training loss over a batch of logits.
+public protocol LossPlugin: SweepPlugin {
+    /// Builds the loss from its parameters and the training split's statistics.
+    init(parameters: PluginParameters, context: LossContext) throws
+
+    /// The mean loss of a batch and, when `gradient` is given, d(mean loss)/d(logits).
+    ///
+    /// - Parameters:
+    ///   - logits: (rows, columns) row-major, raw network outputs.
+    ///   - targets: (rows, columns) row-major, 0 or 1 (multi-label) per cell.
+    ///   - gradient: (rows, columns) row-major, overwritten when not nil.
+    func loss(logits: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>,
+              rows: Int, columns: Int, gradient: UnsafeMutableBufferPointer<Float>?) -> Double
+}
+
+/// The inputs of a metric: per-class probabilities, 0/1 targets and the decision threshold.
+public struct MetricInput: Sendable {
+    /// (rows, columns) row-major probabilities (sigmoid of the logits), or softmax for single-label losses.
+    public var scores: [Double]
+    /// (rows, columns) row-major, 0 or 1.
+    public var targets: [UInt8]
+    public var rows: Int
+    public var columns: Int
+    /// A cell is predicted positive when its score is > threshold.
+    public var threshold: Double
+
+    public init(scores: [Double], targets: [UInt8], rows: Int, columns: Int, threshold: Double = 0.5) {
+        precondition(scores.count == rows * columns && targets.count == rows * columns, "MetricInput shape mismatch")
+        self.scores = scores
+        self.targets = targets
+        self.rows = rows
+        self.columns = columns
+        self.threshold = threshold
+    }
+
+    /// (rows, columns) 0/1 predictions: score > threshold.
+    public var predictions: [UInt8] { scores.map { $0 > threshold ? 1 : 0 } }
+}
+
+/// An evaluation metric.
+public protocol MetricPlugin: SweepPlugin {
+    /// True when larger values are better (F1), false when smaller are (hamming loss).
+    static var higherIsBetter: Bool { get }
+    /// Builds the metric from its parameters.
+    init(parameters: PluginParameters) throws
+    /// The metric's value; NaN where it is undefined (e.g. ROC AUC of a label with one class only).
+    func evaluate(_ input: MetricInput) -> Double
+}

@@ -24,9 +24,10 @@ let package = Package(
         // C wrappers
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMatio", providers: [.apt(["libmatio-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // numerics
-        .target(name: "SweepTensor", dependencies: ["CBLAS"], swiftSettings: strict),
+        .target(name: "SweepTensor", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG"], swiftSettings: strict),
         .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"], swiftSettings: strict),
         .target(name: "SweepPluginAPI"),

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import SweepTensor
 
 /// Kernels against naive loops written independently of them.
@@ -86,5 +87,15 @@ final class ConvKernelsTests: XCTestCase {
             ConvKernels.addBias(yp.baseAddress!, rows: 2, c: 3, bias: bp.baseAddress!, relu: true, threads: 1)
         }}
         XCTAssertEqual(y, [0, 0, 0, 4.5, 0, 7])
+    }
+}
+
+final class ContentHashTests: XCTestCase {
+    func testKnownSHA256Vectors() {
+        XCTAssertEqual(ContentHasher.sha256Hex(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(ContentHasher.sha256Hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let h = ContentHasher()
+        h.update(Data("a".utf8)); h.update(Data("bc".utf8))
+        XCTAssertEqual(h.finalizeHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `sweep` command line.
+@main
+struct Sweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "AutoML sweeps of multi-label image classifiers on cached ResNet50 features.",
+        subcommands: [])
+}

@@ -62,7 +62,8 @@ public struct FoldedConv: Sendable {
     @discardableResult
     public func callAsFunction(_ input: UnsafePointer<Float>, n: Int, h: Int, w: Int,
                                output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                               accumulate: Bool = false, relu: Bool, threads: Int) -> (h: Int, w: Int) {
+                               accumulate: Bool = false, relu: Bool, threads: Int,
+                               profiler: Profiler? = nil) -> (h: Int, w: Int) {
         let oh = ConvKernels.outputSize(h, kernel: kernel, stride: stride, padding: padding)
         let ow = ConvKernels.outputSize(w, kernel: kernel, stride: stride, padding: padding)
         let rows = n * oh * ow
@@ -71,16 +72,24 @@ public struct FoldedConv: Sendable {
         if kernel == 1 && stride == 1 {
             a = input
         } else if kernel == 1 {
-            ConvKernels.subsample(input: input, n: n, h: h, w: w, c: inChannels, stride: stride, output: scratch)
+            profiler.measure("gather") {
+                ConvKernels.subsample(input: input, n: n, h: h, w: w, c: inChannels, stride: stride, output: scratch)
+            }
             a = UnsafePointer(scratch)
         } else {
-            ConvKernels.im2col(input: input, n: n, h: h, w: w, c: inChannels, kh: kernel, kw: kernel,
-                               stride: stride, padding: padding, output: scratch, threads: threads)
+            profiler.measure("gather") {
+                ConvKernels.im2col(input: input, n: n, h: h, w: w, c: inChannels, kh: kernel, kw: kernel,
+                                   stride: stride, padding: padding, output: scratch, threads: threads)
+            }
             a = UnsafePointer(scratch)
         }
-        BLAS.sgemm(m: rows, n: outChannels, k: k, a: a, lda: k, b: weight.pointer, ldb: outChannels,
-                   beta: accumulate ? 1 : 0, c: output, ldc: outChannels)
-        ConvKernels.addBias(output, rows: rows, c: outChannels, bias: bias.pointer, relu: relu, threads: threads)
+        profiler.measure("gemm") {
+            BLAS.sgemm(m: rows, n: outChannels, k: k, a: a, lda: k, b: weight.pointer, ldb: outChannels,
+                       beta: accumulate ? 1 : 0, c: output, ldc: outChannels)
+        }
+        profiler.measure("epilogue") {
+            ConvKernels.addBias(output, rows: rows, c: outChannels, bias: bias.pointer, relu: relu, threads: threads)
+        }
         return (oh, ow)
     }
 }

@@ -88,13 +88,15 @@ public final class ResNet50: Sendable {
     ///   - input: (n, h, w, 3) normalised images, NHWC; n, h, w as the workspace's.
     ///   - features: (n, 2048) output.
     ///   - logits: (n, 1000) output, written when given and the classifier is loaded.
+    ///   - threads: ways to split the memory-bound passes (GEMM threads are OpenBLAS's setting).
+    ///   - profiler: receives time per layer; `kernelProfiler` time per kernel kind.
     public func forward(_ input: UnsafePointer<Float>, workspace ws: Workspace,
                         features: UnsafeMutablePointer<Float>, logits: UnsafeMutablePointer<Float>? = nil,
-                        threads: Int = 1, profiler: Profiler? = nil) {
+                        threads: Int = 1, profiler: Profiler? = nil, kernelProfiler: Profiler? = nil) {
         let n = ws.n
         var (h, w) = profiler.measure("conv1") {
             stem(input, n: n, h: ws.h, w: ws.w, output: ws.a.pointer, scratch: ws.scratch.pointer,
-                 relu: true, threads: threads)
+                 relu: true, threads: threads, profiler: kernelProfiler)
         }
         let ph = ConvKernels.outputSize(h, kernel: 3, stride: 2, padding: 1)
         let pw = ConvKernels.outputSize(w, kernel: 3, stride: 2, padding: 1)
@@ -109,23 +111,23 @@ public final class ResNet50: Sendable {
             let x = current.pointer
             profiler.measure("\(name) conv1 1x1") {
                 _ = block.conv1(x, n: n, h: h, w: w, output: ws.c.pointer, scratch: ws.scratch.pointer,
-                                relu: true, threads: threads)
+                                relu: true, threads: threads, profiler: kernelProfiler)
             }
             let (oh, ow) = profiler.measure("\(name) conv2 3x3") {
                 block.conv2(ws.c.pointer, n: n, h: h, w: w, output: ws.d.pointer, scratch: ws.scratch.pointer,
-                            relu: true, threads: threads)
+                            relu: true, threads: threads, profiler: kernelProfiler)
             }
             if let ds = block.downsample {
                 profiler.measure("\(name) downsample") {
                     _ = ds(x, n: n, h: h, w: w, output: other.pointer, scratch: ws.scratch.pointer,
-                           relu: false, threads: threads)
+                           relu: false, threads: threads, profiler: kernelProfiler)
                 }
                 swap(&current, &other)
             }
             // conv3 accumulates onto the residual, in place: the block's output replaces its input.
             profiler.measure("\(name) conv3 1x1") {
                 _ = block.conv3(ws.d.pointer, n: n, h: oh, w: ow, output: current.pointer,
-                                scratch: ws.scratch.pointer, accumulate: true, relu: true, threads: threads)
+                                scratch: ws.scratch.pointer, accumulate: true, relu: true, threads: threads, profiler: kernelProfiler)
             }
             (h, w) = (oh, ow)
         }
@@ -144,7 +146,7 @@ public final class ResNet50: Sendable {
     }
 
     /// `layer1`...`layer4` for block `index` (0..<16).
-    static func stageName(_ index: Int) -> String {
+    public static func stageName(_ index: Int) -> String {
         var i = index
         for (stage, count) in ResNet50Layout.blocks.enumerated() {
             if i < count { return "layer\(stage + 1)" }

@@ -21,19 +21,20 @@ let mode = args.count > 2 ? args[2] : "blas2"
 let input = FloatBuffer(count: batch * 224 * 224 * 3)
 for i in 0..<input.count { input.pointer[i] = Float.random(in: -2...2, using: &rng) }
 let feats = FloatBuffer(count: batch * 2048)
-if mode == "blas2" {
+if mode == "layers1" {} else if mode == "blas2" {
   BLAS.setThreads(2)
   let ws = ResNet50.Workspace(n: batch)
   net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 2)
-  let prof = Profiler()
+  let prof = Profiler(), kp = Profiler()
   let t0 = monotonicSeconds()
   let reps = max(1, 64 / batch)
-  for _ in 0..<reps { net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 2, profiler: prof) }
+  for _ in 0..<reps { net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 2, profiler: prof, kernelProfiler: kp) }
   let dt = monotonicSeconds() - t0
   print("blas2 batch \(batch): \(Double(reps*batch)/dt) img/s")
   var stage: [String: Double] = [:]
   for k in prof.order { let s = k.split(separator: " ").dropFirst().joined(separator: " "); stage[(k.split(separator: " ").first.map(String.init) ?? k) + " " + s, default: 0] += prof.seconds[k]! }
   for k in prof.order { print(k, String(format: "%.1f%%", 100*prof.seconds[k]!/dt)) }
+  for k in kp.order { print(k, String(format: "%.1f%%", 100*kp.seconds[k]!/dt)) }
 } else {
   BLAS.setThreads(1)
   let half = batch / 2
@@ -49,4 +50,28 @@ if mode == "blas2" {
   }
   let dt = monotonicSeconds() - t0
   print("split batch \(batch): \(Double(reps*batch)/dt) img/s")
+}
+if mode == "layers1" {
+  BLAS.setThreads(1)
+  let ws = ResNet50.Workspace(n: batch)
+  net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 1)
+  let prof = Profiler()
+  let t0 = monotonicSeconds()
+  net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 1, profiler: prof)
+  let dt = monotonicSeconds() - t0
+  print("1 thread batch \(batch): \(Double(batch)/dt) img/s")
+  // flops per profiler key
+  var flops: [String: Double] = [:]
+  var h = 56
+  flops["conv1"] = Double(batch*112*112*147*64*2)
+  for (i, b) in ResNet50Layout.bottlenecks.enumerated() {
+    let name = ResNet50.stageName(i)
+    let oh = b.conv2.stride == 2 ? h/2 : h
+    flops["\(name) conv1 1x1", default: 0] += Double(batch*h*h*b.conv1.inChannels*b.conv1.outChannels*2)
+    flops["\(name) conv2 3x3", default: 0] += Double(batch*oh*oh*9*b.conv2.inChannels*b.conv2.outChannels*2)
+    flops["\(name) conv3 1x1", default: 0] += Double(batch*oh*oh*b.conv3.inChannels*b.conv3.outChannels*2)
+    if let d = b.downsample { flops["\(name) downsample", default: 0] += Double(batch*oh*oh*d.inChannels*d.outChannels*2) }
+    h = oh
+  }
+  for k in prof.order { print(k, String(format: "%.1f%%  %.1f GFLOP/s", 100*prof.seconds[k]!/dt, (flops[k] ?? 0)/prof.seconds[k]!/1e9)) }
 }

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // C wrappers
@@ -36,7 +37,10 @@ let package = Package(
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "Yams"]),
-        .target(name: "SweepRunner", dependencies: ["SweepCore", "SweepTrain", "SweepData", "SweepStandardPlugins"]),
+        .target(name: "SweepRunner", dependencies: [
+            "SweepCore", "SweepTrain", "SweepData", "SweepStandardPlugins",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         .executableTarget(name: "sweep", dependencies: [
             "SweepRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -49,6 +53,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
         .testTarget(name: "SweepCLITests", dependencies: []),
     ]
 )

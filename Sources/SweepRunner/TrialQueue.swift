@@ -1,0 +1,38 @@
+/// The trials still to run, handed out one at a time to worker slots, with retries.
+public actor TrialQueue {
+    private var pending: [TrialTicket]
+    private let retries: Int
+    private var stopped = false
+
+    /// - Parameters:
+    ///   - tickets: first attempts, in the order they should run.
+    ///   - retries: extra attempts a trial gets after a crash, kill or timeout.
+    public init(_ tickets: [TrialTicket], retries: Int) {
+        pending = tickets
+        self.retries = retries
+    }
+
+    /// The next trial to run, or nil when there is none or the queue was stopped.
+    public func next() -> TrialTicket? {
+        if stopped || pending.isEmpty { return nil }
+        return pending.removeFirst()
+    }
+
+    /// Records a failed attempt; returns the retry (queued first) or nil when retries are used up.
+    public func retry(after failed: TrialTicket) -> TrialTicket? {
+        guard failed.attempt <= retries, !stopped else { return nil }
+        var again = failed
+        again.attempt += 1
+        pending.insert(again, at: 0)
+        return again
+    }
+
+    /// Hands out nothing more (Ctrl-C, or a fatal error).
+    public func stop() { stopped = true }
+
+    /// True once `stop()` was called.
+    public var isStopped: Bool { stopped }
+
+    /// Trials not yet handed out.
+    public var remaining: Int { pending.count }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Receives what the workers report. Calls arrive from several slots concurrently.
+public protocol TrialSink: Sendable {
+    /// A worker started a trial.
+    func started(_ ticket: TrialTicket, pid: Int32) async
+    /// One epoch of a trial ended.
+    func epoch(_ ticket: TrialTicket, payload: String) async
+    /// A trial ended normally (complete or diverged, as its payload says).
+    func finished(_ ticket: TrialTicket, payload: String, pid: Int32) async
+    /// An attempt failed: the worker died, was killed, timed out, or rejected the trial.
+    /// `willRetry` tells whether another attempt was queued.
+    func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) async
+}
+
+/// An error that stops the whole pool (e.g. workers that cannot even start).
+public struct WorkerPoolError: Error, CustomStringConvertible {
+    public var message: String
+    public var stderrTail: [String]
+    public var description: String {
+        ([message] + stderrTail.suffix(10).map { "  | \($0)" }).joined(separator: "\n")
+    }
+}
+
+/// Runs trials on `workers` worker slots. Each slot keeps one worker alive and hands it one
+/// trial at a time; a worker that dies, is killed or exceeds the time limit is replaced and
+/// its trial retried (see `TrialQueue`).
+public struct WorkerPool: Sendable {
+    public var launcher: any WorkerLauncher
+    public var workers: Int
+    /// Wall-clock limit per trial attempt.
+    public var trialTimeout: Duration
+    /// Workers that exit before taking any trial, in a row, before the pool gives up.
+    public var maxStartupFailures = 3
+
+    public init(launcher: any WorkerLauncher, workers: Int, trialTimeout: Duration) {
+        self.launcher = launcher
+        self.workers = max(1, workers)
+        self.trialTimeout = trialTimeout
+    }
+
+    /// Runs until the queue is empty or stopped. Throws `WorkerPoolError` when workers cannot start.
+    public func run(_ queue: TrialQueue, sink: any TrialSink) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<workers {
+                group.addTask { try await runSlot(index, queue: queue, sink: sink) }
+            }
+            do {
+                try await group.waitForAll()
+            } catch {
+                await queue.stop()
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// What one worker's life ended with.
+    enum SlotEnd: Sendable {
+        case drained
+        case died(TrialTicket?, timedOut: Bool)
+    }
+
+    func runSlot(_ index: Int, queue: TrialQueue, sink: any TrialSink) async throws {
+        var startupFailures = 0
+        while !(await queue.isStopped), await queue.remaining > 0 {
+            let flag = TimeoutFlag()
+            let exit = try await launcher.withWorker(index: index) { connection -> SlotEnd in
+                try await serve(connection, queue: queue, sink: sink, flag: flag)
+            }
+            switch exit.value {
+            case .drained?:
+                return
+            case .died(let ticket?, let timedOut)?:
+                startupFailures = 0
+                let reason = timedOut
+                    ? "timed out after \(trialTimeout) (attempt \(ticket.attempt)); worker killed"
+                    : "worker \(exit.status) during attempt \(ticket.attempt)"
+                let retry = await queue.retry(after: ticket)
+                await sink.failed(ticket, reason: reason, stderrTail: exit.stderrTail, willRetry: retry != nil)
+            case .died(nil, _)?, nil:
+                startupFailures += 1
+                if startupFailures >= maxStartupFailures {
+                    throw WorkerPoolError(message: "workers exit before taking a trial (\(exit.status))",
+                                          stderrTail: exit.stderrTail)
+                }
+            }
+        }
+    }
+
+    /// Feeds one worker trials until the queue is empty or the worker dies.
+    func serve(_ connection: any WorkerConnection, queue: TrialQueue, sink: any TrialSink,
+               flag: TimeoutFlag) async throws -> SlotEnd {
+        guard let first = try? await connection.receive(),
+              case .ready? = try? WorkerCodec.decode(FromWorker.self, from: first) else {
+            return .died(nil, timedOut: false)
+        }
+        while let ticket = await queue.next() {
+            do {
+                try await connection.send(try WorkerCodec.encode(ToWorker.run(ticket)))
+            } catch {
+                return .died(ticket, timedOut: false)
+            }
+            await sink.started(ticket, pid: connection.pid)
+            let timeout = trialTimeout
+            let watchdog = Task {
+                try await Task.sleep(for: timeout)
+                flag.set()
+                await connection.kill()
+            }
+            defer { watchdog.cancel() }
+            var ended = false
+            while !ended {
+                guard let line = try? await connection.receive() else {
+                    return .died(ticket, timedOut: flag.isSet)
+                }
+                guard let message = try? WorkerCodec.decode(FromWorker.self, from: line) else { continue }
+                switch message {
+                case .epoch(let id, let payload) where id == ticket.id:
+                    await sink.epoch(ticket, payload: payload)
+                case .finished(let id, let payload) where id == ticket.id:
+                    await sink.finished(ticket, payload: payload, pid: connection.pid)
+                    ended = true
+                case .rejected(let id, let reason) where id == ticket.id:
+                    await sink.failed(ticket, reason: reason, stderrTail: [], willRetry: false)
+                    ended = true
+                default:
+                    continue
+                }
+            }
+        }
+        return .drained
+    }
+}
+
+/// Set by a watchdog when it killed a worker for exceeding the time limit.
+final class TimeoutFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}

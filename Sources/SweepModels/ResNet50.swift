@@ -85,15 +85,16 @@ public final class ResNet50: Sendable {
     /// Pooled features of a batch.
     ///
     /// - Parameters:
-    ///   - input: (n, h, w, 3) normalised images, NHWC; n, h, w as the workspace's.
+    ///   - input: (n, h, w, 3) normalised images, NHWC; h, w as the workspace's.
+    ///   - count: n, at most the workspace's batch size (default: that size).
     ///   - features: (n, 2048) output.
     ///   - logits: (n, 1000) output, written when given and the classifier is loaded.
     ///   - threads: ways to split the memory-bound passes (GEMM threads are OpenBLAS's setting).
     ///   - profiler: receives time per layer; `kernelProfiler` time per kernel kind.
-    public func forward(_ input: UnsafePointer<Float>, workspace ws: Workspace,
+    public func forward(_ input: UnsafePointer<Float>, count: Int? = nil, workspace ws: Workspace,
                         features: UnsafeMutablePointer<Float>, logits: UnsafeMutablePointer<Float>? = nil,
                         threads: Int = 1, profiler: Profiler? = nil, kernelProfiler: Profiler? = nil) {
-        let n = ws.n
+        let n = min(count ?? ws.n, ws.n)
         var (h, w) = profiler.measure("conv1") {
             stem(input, n: n, h: ws.h, w: ws.w, output: ws.a.pointer, scratch: ws.scratch.pointer,
                  relu: true, threads: threads, profiler: kernelProfiler)

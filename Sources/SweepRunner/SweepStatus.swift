@@ -1,0 +1,78 @@
+import Foundation
+
+/// What the live status line of a running sweep shows.
+public struct SweepStatus: Sendable, Equatable {
+    public var total: Int
+    public var done = 0
+    public var running = 0
+    public var failed = 0
+    /// Trials finished before this run started (resumed sweeps).
+    public var resumed = 0
+    /// e.g. "f1_samples 0.8712 (dropout=0.3 lr=0.001 t_max=5 depth=2)".
+    public var best: String?
+    public var elapsed: Double = 0
+
+    public init(total: Int) { self.total = total }
+
+    /// Seconds left, from the pace of the trials finished in this run; nil before the first.
+    public var eta: Double? {
+        let finishedHere = done - resumed
+        guard finishedHere > 0, total > done else { return total == done ? 0 : nil }
+        return elapsed / Double(finishedHere) * Double(total - done)
+    }
+
+    /// One line, e.g. `trials 12/54 · 2 running · 0 failed · best … · 1:23 elapsed · ETA 4:10`.
+    public var line: String {
+        var parts = ["trials \(done)/\(total)", "\(running) running", "\(failed) failed"]
+        if let best { parts.append("best \(best)") }
+        parts.append("\(Self.clock(elapsed)) elapsed")
+        if let eta { parts.append("ETA \(Self.clock(eta))") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// `m:ss` or `h:mm:ss`.
+    public static func clock(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded()))
+        if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
+        return String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// Shows progress on stderr: a redrawn line on a terminal, plain log lines otherwise.
+public final class StatusDisplay: @unchecked Sendable {
+    private let lock = NSLock()
+    private let isTerminal: Bool
+    private var lastLength = 0
+    private var lineShown = false
+
+    /// - Parameter isTerminal: default: whether stderr is a TTY.
+    public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) { self.isTerminal = isTerminal }
+
+    /// Redraws the status line (terminal only; plain output prints events instead).
+    public func update(_ status: SweepStatus) {
+        guard isTerminal else { return }
+        lock.withLock {
+            let text = status.line
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            lastLength = text.count
+            lineShown = true
+        }
+    }
+
+    /// Prints a log line above the status line (or as a plain line).
+    public func log(_ message: String) {
+        lock.withLock {
+            let prefix = (isTerminal && lineShown) ? "\r\u{1B}[K" : ""
+            FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+            lineShown = false
+        }
+    }
+
+    /// Ends the status line so later output starts on a fresh line.
+    public func finish() {
+        lock.withLock {
+            if isTerminal && lineShown { FileHandle.standardError.write(Data("\n".utf8)) }
+            lineShown = false
+        }
+    }
+}

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// The on-disk cache of frozen-trunk features, shared by every trial of every sweep.
@@ -100,9 +105,3 @@ public struct FeatureCache: Sendable {
         try FileManager.default.removeItem(at: aside)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

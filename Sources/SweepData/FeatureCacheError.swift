@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// Errors of the feature cache. Each names the file at fault.
 public enum FeatureCacheError: Error, Equatable, CustomStringConvertible {
     /// A system call on `path` failed with `errno`.
@@ -22,9 +27,3 @@ public enum FeatureCacheError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

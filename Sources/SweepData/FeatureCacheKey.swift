@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import SweepTensor
 
 /// The content address of one feature matrix: SHA-256 over a format tag, the extractor's
@@ -33,12 +34,8 @@ public struct FeatureCacheKey: Sendable, Equatable {
         guard featureCount > 0 else {
             throw FeatureCacheError.invalidRequest("feature count must be positive, got \(featureCount)")
         }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { buffer.deallocate() }
-        var hashes: [String] = []
-        hashes.reserveCapacity(imagePaths.count)
-        for path in imagePaths { hashes.append(try Self.hashFile(path, buffer: buffer)) }
-        self.init(identity: identity, featureCount: featureCount, imagePaths: imagePaths, imageHashes: hashes)
+        self.init(identity: identity, featureCount: featureCount, imagePaths: imagePaths,
+                  imageHashes: try Self.hashFiles(imagePaths))
     }
 
     /// Derives the key from already computed image hashes.
@@ -54,6 +51,31 @@ public struct FeatureCacheKey: Sendable, Equatable {
         self.featureCount = featureCount
         self.imagePaths = imagePaths
         self.imageHashes = imageHashes
+    }
+
+    /// SHA-256 (hex) of each file, hashed on all cores in contiguous ranges.
+    /// - Throws: the error of the first unreadable file in `paths` order.
+    static func hashFiles(_ paths: [String]) throws -> [String] {
+        var hashes = [String](repeating: "", count: paths.count)
+        var failures = [(index: Int, error: Error)?](repeating: nil, count: paths.count)
+        hashes.withUnsafeMutableBufferPointer { out in
+            failures.withUnsafeMutableBufferPointer { failed in
+                // Each range writes only its own indices of `out` and `failed`.
+                nonisolated(unsafe) let (out, failed) = (out, failed)
+                parallelRanges(paths.count, ways: ProcessInfo.processInfo.activeProcessorCount, minimumChunk: 32) { range in
+                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+                    defer { buffer.deallocate() }
+                    for i in range {
+                        do { out[i] = try hashFile(paths[i], buffer: buffer) } catch {
+                            failed[i] = (i, error)
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        if let first = failures.lazy.compactMap({ $0 }).first { throw first.error }
+        return hashes
     }
 
     /// SHA-256 (hex) of the file at `path`, read in chunks of `buffer.count` bytes.

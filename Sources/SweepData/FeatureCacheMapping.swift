@@ -9,7 +9,9 @@ import SweepTensor
 /// A finished feature matrix, memory-mapped read-only from `<key>/features.f32`.
 ///
 /// The mapping lives as long as this object: keep it alive while using `pointer`.
-/// Pages are shared with every other process mapping the same cache.
+/// Pages are shared with every other process mapping the same cache. A finished cache file
+/// is never modified in place (a rebuild renames the old folder away and unlinks it, which
+/// leaves existing mappings intact), so the mapping cannot shrink under a reader.
 public final class CachedFeatures: @unchecked Sendable {
     /// Images (N).
     public let rows: Int

@@ -43,16 +43,16 @@ final class FeatureCacheProcessTests: FeatureCacheTestCase {
     func testSIGKILLHalfwayThenResumeEqualsAnUninterruptedRun() throws {
         let images = try makeImages(40)
         let key = try FeatureCacheKey(imagePaths: images, identity: "fake-trunk/1", featureCount: 16).value
-        let (p, _, _) = try launch(cache: cacheDir, batch: 4, delay: 0.15)
+        let (p, _, _) = try launch(cache: cacheDir, batch: 4, delay: 0.2)
         let deadline = Date().addingTimeInterval(60)
-        while (completedRows(key) ?? 0) < 12 && p.isRunning && Date() < deadline { usleep(5_000) }
+        while (completedRows(key) ?? 0) < 8 && p.isRunning && Date() < deadline { usleep(5_000) }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)
         XCTAssertEqual(p.terminationStatus, SIGKILL)
 
         let committed = try XCTUnwrap(completedRows(key))
-        XCTAssertGreaterThanOrEqual(committed, 12)
+        XCTAssertGreaterThanOrEqual(committed, 8)
         XCTAssertLessThan(committed, 40, "helper finished before the kill; the test proves nothing")
         XCTAssertEqual(committed % 4, 0, "whole batches only")
         XCTAssertFalse(FileManager.default.fileExists(atPath: cacheDir.appendingPathComponent(key).path))

@@ -125,4 +125,14 @@ final class FeatureCacheReuseTests: FeatureCacheTestCase {
             XCTAssertEqual(error as? FeatureCacheError, .invalidRequest("no images to extract"))
         }
     }
+
+    func testParallelHashingMatchesPerFileHashesAndReportsTheFirstMissingFile() throws {
+        var images = try makeImages(100)
+        let key = try FeatureCacheKey(imagePaths: images, identity: "x", featureCount: 4)
+        XCTAssertEqual(key.imageHashes, try images.map { ContentHasher.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: $0))) })
+        for i in [90, 40, 60] { images[i] = root.appendingPathComponent("missing-\(i)").path }
+        XCTAssertThrowsError(try FeatureCacheKey(imagePaths: images, identity: "x", featureCount: 4)) { error in
+            XCTAssertEqual(error as? FeatureCacheError, .unreadableImage(path: images[40], errno: ENOENT))
+        }
+    }
 }

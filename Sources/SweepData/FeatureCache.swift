@@ -77,6 +77,7 @@ public struct FeatureCache: Sendable {
             throw FeatureCacheError.io(path: folder.path, operation: "rename", errno: errno)
         }
         try FeatureCacheFileIO.syncDirectory(directory)
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("progress.json"))
         let cached = try open(key: key.value)
         onEvent(.finished(key: key.value, extractedThisRun: extracted, seconds: manifest.extractionSeconds))
         return cached

@@ -61,7 +61,7 @@ struct FeatureCacheBuild {
             dtype: FeatureCacheManifest.float32LittleEndian,
             created: ISO8601DateFormatter().string(from: Date()), extractionSeconds: record.extractionSeconds)
         try FeatureCacheFileIO.replaceDurably(folder.appendingPathComponent("manifest.json"), with: try manifest.encoded())
-        try? FileManager.default.removeItem(at: progressURL)
+        // progress.json stays until the rename: a crash before it resumes with nothing to extract.
         try FeatureCacheFileIO.syncDirectory(folder)
         return (manifest, total - firstRow)
     }

@@ -89,4 +89,27 @@ final class FeatureCacheResumeTests: FeatureCacheTestCase {
         XCTAssertTrue(rebuildReason(events)?.contains("does not match key") ?? false)
         XCTAssertEqual(again.extractedPaths, images)
     }
+
+    func testCrashAfterTheLastBatchBeforeTheRenameExtractsNothing() throws {
+        let images = try makeImages(6)
+        let (f1, _) = try run(images, FakeFeatureExtractor(batchSize: 4))
+        let key = f1.manifest.key
+        let partial = cacheDir.appendingPathComponent(key + ".partial")
+        // Recreate the state of a process killed after its last commit, before finalising.
+        try FileManager.default.moveItem(at: f1.directory, to: partial)
+        try FileManager.default.removeItem(at: partial.appendingPathComponent("manifest.json"))
+        let record = FeatureCacheProgressRecord(formatVersion: 1, key: key, imageCount: 6, featureCount: 16,
+                                                completedRows: 6, extractionSeconds: 1.5)
+        try JSONEncoder().encode(record).write(to: partial.appendingPathComponent("progress.json"))
+
+        let again = FakeFeatureExtractor(batchSize: 4)
+        let (f2, events) = try run(images, again)
+        XCTAssertEqual(again.calls, 0)
+        XCTAssertEqual(events, [.started(key: key, done: 6, total: 6),
+                                .finished(key: key, extractedThisRun: 0, seconds: 1.5)])
+        XCTAssertEqual(values(f2), try expectedFeatures(images, extractor: again))
+        XCTAssertEqual(f2.manifest.featuresSHA256, f1.manifest.featuresSHA256)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: f2.directory.path).sorted(),
+                       ["features.f32", "manifest.json"])
+    }
 }

@@ -44,6 +44,8 @@ let package = Package(
         .executableTarget(name: "sweep", dependencies: [
             "SweepRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
+        .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
         .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepModels", "SweepTensor"], swiftSettings: strict),
         // tests
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
@@ -51,7 +53,7 @@ let package = Package(
         .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepVision"]),
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepStandardPlugins", "SweepPluginAPI"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
-        .testTarget(name: "SweepDataTests", dependencies: ["SweepData"]),
+        .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
         .testTarget(name: "SweepCLITests", dependencies: []),

@@ -35,10 +35,10 @@ let package = Package(
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"], swiftSettings: strict),
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
         // orchestration (no numerics)
-        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "Yams"]),
+        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
         .target(name: "SweepRunner", dependencies: ["SweepCore", "SweepTrain", "SweepData", "SweepStandardPlugins"]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SweepRunner", "SweepCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepModels", "SweepTensor"], swiftSettings: strict),
         // tests
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepStandardPlugins", "SweepPluginAPI"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData"]),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
         .testTarget(name: "SweepCLITests", dependencies: []),
     ]
 )

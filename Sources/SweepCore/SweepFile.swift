@@ -57,6 +57,26 @@ extension SweepSpec {
     /// The spec as YAML with every default written out: what `results/<name>/` records as the
     /// resolved sweep file. Loading it again gives the same spec and the same trial ids.
     public func resolvedYAML() throws -> String {
-        try YAMLEncoder().encode(self)
+        // Yams codes doubles as `%g` (`3e-1`); rewrite them the way a user writes them (`0.3`).
+        let encoded = try YAMLEncoder().encode(self)
+        guard let node = try Yams.compose(yaml: encoded) else { return encoded }
+        return try Yams.serialize(node: SweepSpec.plainNumbers(node))
+    }
+
+    private static func plainNumbers(_ node: Node) -> Node {
+        switch node {
+        case .scalar(var s):
+            if node.tag == Tag(.float), let x = Double(s.string), x.isFinite {
+                s.string = SweptValue.number(x).description
+            }
+            return .scalar(s)
+        case .mapping(var m):
+            m = Node.Mapping(m.map { (plainNumbers($0.key), plainNumbers($0.value)) }, m.tag, m.style, m.mark)
+            return .mapping(m)
+        case .sequence(let q):
+            return .sequence(Node.Sequence(q.map(plainNumbers), q.tag, .flow, q.mark))
+        case .alias:
+            return node
+        }
     }
 }

@@ -71,9 +71,11 @@ public struct DataSpec: Sendable, Hashable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case format, path, validation, stratified
+        case format, path
         case synthesizeIfMissing = "synthesize_if_missing"
+        case validation
         case splitSeed = "split_seed"
+        case stratified
     }
 }
 

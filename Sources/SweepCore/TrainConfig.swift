@@ -22,8 +22,9 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case epochs, head, optimizer, schedule, loss, metrics, objective, threshold
+        case epochs
         case batchSize = "batch_size"
+        case head, optimizer, schedule, loss, metrics, objective, threshold
     }
 }
 
@@ -60,8 +61,9 @@ public struct OptimizerConfig: Sendable, Hashable, Codable {
     public static func defaultWeightDecay(_ name: OptimizerName) -> Double { name == .adamw ? 0.01 : 0 }
 
     enum CodingKeys: String, CodingKey {
-        case name, lr, momentum, nesterov
+        case name, lr
         case weightDecay = "weight_decay"
+        case momentum, nesterov
     }
 }
 
@@ -100,10 +102,11 @@ public struct ScheduleConfig: Sendable, Hashable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case name, gamma, step
+        case name
         case tMax = "t_max"
         case etaMin = "eta_min"
         case stepSize = "step_size"
+        case gamma, step
     }
 }
 

@@ -15,6 +15,13 @@ enum YAMLLoading {
     static func compose(_ text: String, place: Placer, diagnostics: Diagnostics) -> SpecNode? {
         var source = text
         var renamed: [String: String] = [:]  // placeholder -> original key
+        var edits: [(line: Int, column: Int, delta: Int)] = []
+        // Positions in the edited text, mapped back to the original (undoing the latest edit first).
+        let place = Placer { line, column in
+            var c = column
+            for e in edits.reversed() where e.line == line && c > e.column { c -= e.delta }
+            return place(line: line, column: c)
+        }
         while true {
             do {
                 guard let node = try Yams.compose(yaml: source) else { return nil }
@@ -29,6 +36,7 @@ enum YAMLLoading {
                     return nil
                 }
                 renamed[placeholder] = key
+                edits.append((context.mark.line, context.mark.column, placeholder.unicodeScalars.count - key.unicodeScalars.count))
                 source = edited
             } catch let error as YamlError {
                 let (position, reason) = describe(error)

@@ -129,12 +129,27 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertEqual(again.spec, plan.spec)
         XCTAssertEqual(again.trials.map(\.id), plan.trials.map(\.id))
     }
-}
 
-final class ShowTests: XCTestCase {
-    func testShow() throws {
-        let plan = try Support.plan(Support.text(ofSweep: "scene.yaml"))
-        print(try plan.spec.resolvedYAML())
-        print(plan.table().split(separator: "\n").prefix(8).joined(separator: "\n"))
+    func testLoadResolvesPathsAgainstTheWorkingDirectory() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweepcore-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("sweeps"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("data/here"), withIntermediateDirectories: true)
+        let file = "name: w\ndata: {path: data/here, synthesize_if_missing: false}\n"
+        try file.write(to: root.appendingPathComponent("sweeps/w.yaml"), atomically: true, encoding: .utf8)
+        try file.replacingOccurrences(of: "data/here", with: "data/gone")
+            .write(to: root.appendingPathComponent("sweeps/gone.yaml"), atomically: true, encoding: .utf8)
+        let plan = try SweepFile.load(path: "sweeps/w.yaml", catalog: Support.catalog, workingDirectory: root.path, defaultWorkers: 3)
+        XCTAssertEqual(plan.spec.data.path, "data/here")
+        XCTAssertEqual(plan.spec.workers, 3)
+        do {
+            _ = try SweepFile.load(path: "sweeps/gone.yaml", catalog: Support.catalog, workingDirectory: root.path)
+            XCTFail("a missing data folder must be an error")
+        } catch {
+            XCTAssertEqual(error.issues.map(\.description), [
+                "sweeps/gone.yaml:2:14: data.path: 'data/gone' does not exist (paths are relative to the working directory); "
+                    + "set data.synthesize_if_missing: true to generate a synthetic stand-in",
+            ])
+        }
     }
 }

@@ -8,8 +8,10 @@ public struct Leaderboard: Sendable {
     public var parameterNames: [String]
     /// `loss` and the metric names, one `val_<name>` column each.
     public var metricNames: [String]
+    /// What ranks the trials.
     public var objective: Objective
 
+    /// A leaderboard with these columns, ranked by `objective`.
     public init(parameterNames: [String], metricNames: [String], objective: Objective) {
         self.parameterNames = parameterNames
         self.metricNames = metricNames

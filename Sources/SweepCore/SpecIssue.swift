@@ -34,6 +34,7 @@ public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
     /// Why it is wrong.
     public var reason: String
 
+    /// An issue at `location` about `keyPath`.
     public init(_ location: SpecLocation, _ keyPath: String, _ reason: String) {
         self.location = location
         self.keyPath = keyPath
@@ -49,8 +50,10 @@ public struct SpecIssue: Sendable, Hashable, CustomStringConvertible {
 
 /// All problems found in a sweep spec, in the order they were found.
 public struct SpecErrors: Error, Sendable, CustomStringConvertible {
+    /// The problems, in the order found.
     public var issues: [SpecIssue]
 
+    /// Wraps `issues`.
     public init(_ issues: [SpecIssue]) { self.issues = issues }
 
     /// One line per issue.

@@ -4,7 +4,9 @@
 public struct SweepSpec: Sendable, Hashable, Encodable {
     /// `[A-Za-z0-9_.-]+`; results go to `results/<name>/`.
     public var name: String
+    /// The images, labels and split.
     public var data = DataSpec()
+    /// The frozen trunk.
     public var backbone = BackboneSpec()
     /// The base training settings; grid values are applied on top of them.
     public var train = TrainConfig()
@@ -19,6 +21,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     /// Seconds a trial may run before its worker is killed (> 0).
     public var trialTimeout: Double = 600
 
+    /// A spec with every other setting at its default.
     public init(name: String, workers: Int) {
         self.name = name
         self.workers = workers
@@ -56,6 +59,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
         case csv
     }
 
+    /// The layout of `path`.
     public var format: Format = .miml
     /// Relative to the working directory `sweep` runs in (the repository root for
     /// `sweep run sweeps/scene.yaml`), not to the sweep file's folder.
@@ -64,10 +68,12 @@ public struct DataSpec: Sendable, Hashable, Codable {
     public var synthesizeIfMissing: Bool = true
     /// Fraction of the images held out for validation, in (0, 1).
     public var validation: Double = 0.3
+    /// Seed of the train/validation split.
     public var splitSeed: Int = 0
     /// Iterative stratification instead of a random split.
     public var stratified: Bool = false
 
+    /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -127,11 +133,14 @@ public struct BackboneSpec: Sendable, Hashable, Codable {
 
     /// Only `resnet50` for now.
     public var name: String = "resnet50"
+    /// The trunk weights.
     public var weights: Weights = .imagenet
+    /// Used when `weights` is `imagenet` and they are not found.
     public var fallback: Fallback = .random
     /// Feature cache folder (relative to the working directory).
     public var cache: String = "results/cache"
 
+    /// The defaults.
     public init() {}
 }
 
@@ -141,8 +150,10 @@ public struct GridAxis: Sendable, Hashable {
     public var name: String
     /// The setting it sets, e.g. `train.optimizer.lr`.
     public var path: String
+    /// The values to try, in order.
     public var values: [SweptValue]
 
+    /// An axis sweeping `path` (called `name`) over `values`.
     public init(name: String, path: String, values: [SweptValue]) {
         self.name = name
         self.path = path

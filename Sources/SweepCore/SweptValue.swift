@@ -66,8 +66,10 @@ public enum SweptValue: Sendable, Hashable, Codable, CustomStringConvertible {
 public struct SweptParameter: Sendable, Hashable, Codable {
     /// The parameter's short name (its grid alias, e.g. `lr`, `dropout`, `loss.gamma`).
     public var name: String
+    /// The parameter's value in this trial.
     public var value: SweptValue
 
+    /// A swept parameter and its value.
     public init(name: String, value: SweptValue) {
         self.name = name
         self.value = value

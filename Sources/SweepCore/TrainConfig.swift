@@ -7,8 +7,11 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     public var epochs: Int = 10
     /// Mini-batch size (>= 2: BatchNorm cannot train on one sample).
     public var batchSize: Int = 128
+    /// The MLP head on the trunk features.
     public var head = HeadConfig()
+    /// The optimiser.
     public var optimizer = OptimizerConfig()
+    /// The learning-rate schedule.
     public var schedule = ScheduleConfig()
     /// The loss plugin and its parameters (defaults filled in from the plugin).
     public var loss = PluginChoice(name: "bce")
@@ -19,6 +22,7 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     /// A class is predicted when its probability is > threshold.
     public var threshold: Double = 0.5
 
+    /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -35,6 +39,7 @@ public struct HeadConfig: Sendable, Hashable, Codable {
     /// Dropout probability in [0, 1); 0 leaves the Dropout layers out.
     public var dropout: Double = 0.3
 
+    /// The defaults.
     public init() {}
 }
 
@@ -45,6 +50,7 @@ public enum OptimizerName: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// The optimiser and its hyperparameters.
 public struct OptimizerConfig: Sendable, Hashable, Codable {
+    /// Which optimiser.
     public var name: OptimizerName = .adam
     /// Base learning rate (> 0).
     public var lr: Double = 0.001
@@ -55,6 +61,7 @@ public struct OptimizerConfig: Sendable, Hashable, Codable {
     /// SGD Nesterov momentum (needs momentum > 0).
     public var nesterov: Bool = false
 
+    /// The defaults.
     public init() {}
 
     /// PyTorch's default weight decay for an optimiser.
@@ -87,6 +94,7 @@ public enum ScheduleUnit: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// The learning-rate schedule. `t_max` and `step_size` count schedule steps (batches or epochs).
 public struct ScheduleConfig: Sendable, Hashable, Codable {
+    /// Which schedule.
     public var name: ScheduleName = .constant
     /// Cosine half-period in steps (>= 1); required for `cosine`.
     public var tMax: Int?
@@ -99,6 +107,7 @@ public struct ScheduleConfig: Sendable, Hashable, Codable {
     /// Whether the schedule advances per batch or per epoch.
     public var step: ScheduleUnit = .epoch
 
+    /// The defaults.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -127,11 +136,15 @@ public enum ObjectiveDirection: String, Sendable, Hashable, Codable, CaseIterabl
 public struct Objective: Sendable, Hashable, Codable {
     /// A metric plugin name, or `loss`.
     public var metric: String = "f1_samples"
+    /// The split the metric is measured on.
     public var split: ObjectiveSplit = .val
+    /// Whether larger or smaller is better.
     public var direction: ObjectiveDirection = .max
 
+    /// The defaults.
     public init() {}
 
+    /// An objective on `split`, best by `direction`.
     public init(metric: String, split: ObjectiveSplit, direction: ObjectiveDirection) {
         self.metric = metric
         self.split = split
@@ -145,9 +158,12 @@ public struct Objective: Sendable, Hashable, Codable {
 /// A plugin chosen by name with its parameters. Coded flat, as in the sweep file:
 /// `{name: focal, gamma: 2}`.
 public struct PluginChoice: Sendable, Hashable, Codable {
+    /// The plugin name.
     public var name: String
+    /// The plugin's parameters by name.
     public var parameters: [String: ParameterValue]
 
+    /// The plugin `name` with `parameters`.
     public init(name: String, parameters: [String: ParameterValue] = [:]) {
         self.name = name
         self.parameters = parameters

@@ -3,12 +3,16 @@ import SweepTensor
 
 /// Everything a worker needs to run one trial: training settings, seed, data split and trunk.
 public struct TrialConfig: Sendable, Hashable, Codable {
+    /// The resolved training settings.
     public var train: TrainConfig
     /// The sweep's seed: every trial uses the same one, so trials differ only by their parameters.
     public var seed: Int
+    /// The data set and split.
     public var data: DataSpec
+    /// The trunk whose cached features are trained on.
     public var backbone: BackboneSpec
 
+    /// A trial config from its parts.
     public init(train: TrainConfig, seed: Int, data: DataSpec, backbone: BackboneSpec) {
         self.train = train
         self.seed = seed
@@ -50,8 +54,10 @@ public struct Trial: Sendable, Hashable, Codable {
     public var index: Int
     /// The swept parameters' values, in grid order.
     public var parameters: [SweptParameter]
+    /// The fully resolved settings handed to a worker.
     public var config: TrialConfig
 
+    /// A trial from its parts.
     public init(id: String, index: Int, parameters: [SweptParameter], config: TrialConfig) {
         self.id = id
         self.index = index
@@ -67,9 +73,12 @@ public struct Trial: Sendable, Hashable, Codable {
 
 /// A validated sweep and its trials, in plan order.
 public struct SweepPlan: Sendable {
+    /// The validated spec.
     public var spec: SweepSpec
+    /// The trials in plan order.
     public var trials: [Trial]
 
+    /// A plan from its parts.
     public init(spec: SweepSpec, trials: [Trial]) {
         self.spec = spec
         self.trials = trials

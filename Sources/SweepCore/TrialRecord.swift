@@ -25,6 +25,7 @@ public struct EpochMetrics: Sendable, Hashable, Codable {
     /// Wall time of the epoch (both phases).
     public let seconds: Double
 
+    /// One epoch's numbers.
     public init(epoch: Int, lr: Double, train: [String: Double], val: [String: Double], seconds: Double) {
         self.epoch = epoch
         self.lr = lr
@@ -41,9 +42,12 @@ public struct EpochMetrics: Sendable, Hashable, Codable {
 
 /// Why a trial failed, with the end of its worker's stderr.
 public struct TrialFailure: Sendable, Hashable, Codable {
+    /// What went wrong, e.g. `killed by signal 9`.
     public let reason: String
+    /// The last lines of the worker's stderr.
     public let stderrTail: String
 
+    /// A failure with its reason and stderr tail.
     public init(reason: String, stderrTail: String) {
         self.reason = reason
         self.stderrTail = stderrTail
@@ -57,10 +61,14 @@ public struct TrialFailure: Sendable, Hashable, Codable {
 
 /// When a trial ran (its last attempt).
 public struct TrialTimings: Sendable, Hashable, Codable {
+    /// When the last attempt started.
     public let start: Date
+    /// When it ended.
     public let end: Date
+    /// Its wall time.
     public let seconds: Double
 
+    /// Timings of an attempt.
     public init(start: Date, end: Date, seconds: Double) {
         self.start = start
         self.end = end
@@ -70,12 +78,17 @@ public struct TrialTimings: Sendable, Hashable, Codable {
 
 /// The immutable result of one finished trial: one line of `trials.jsonl`.
 public struct TrialRecord: Sendable, Hashable, Codable {
+    /// The trial id (`TrialConfig.id`).
     public let id: String
     /// The swept values by parameter name (`lr`, `dropout`, ...).
     public let parameters: [String: SweptValue]
+    /// The resolved settings it ran with.
     public let config: TrialConfig
+    /// The seed it ran with.
     public let seed: Int
+    /// How it ended.
     public let state: TrialState
+    /// Per-epoch metrics, in order.
     public let epochs: [EpochMetrics]
     /// The epoch with the best objective (nil when no epoch finished).
     public let bestEpoch: Int?
@@ -85,10 +98,12 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public let attempts: Int
     /// Set for `failed` trials.
     public let failure: TrialFailure?
+    /// When it ran.
     public let timings: TrialTimings
     /// The worker process of the last attempt.
     public let workerPID: Int32?
 
+    /// A record from its fields.
     public init(id: String, parameters: [String: SweptValue], config: TrialConfig, seed: Int, state: TrialState,
                 epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, attempts: Int,
                 failure: TrialFailure?, timings: TrialTimings, workerPID: Int32?) {

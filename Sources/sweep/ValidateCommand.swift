@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
         let catalog = try CommandPlugins.catalog()
         do {
             let plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
-            print("ok: \(file): \(plan.summary)")
+            print("ok: \(plan.summary)")
         } catch {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)

@@ -36,13 +36,13 @@ let package = Package(
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"], swiftSettings: strict),
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
         // orchestration (no numerics)
-        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "Yams"]),
+        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
         .target(name: "SweepRunner", dependencies: [
             "SweepCore", "SweepTrain", "SweepData", "SweepStandardPlugins",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SweepRunner", "SweepCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepStandardPlugins", "SweepPluginAPI"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
         .testTarget(name: "SweepCLITests", dependencies: []),
     ]

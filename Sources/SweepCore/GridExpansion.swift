@@ -1,0 +1,96 @@
+import SweepPluginAPI
+
+/// Expands a decoded spec into trials: the cartesian product of the grid, keys in file order
+/// (the first key varies slowest), values in list order; each point applied over the base
+/// `train:` settings and resolved (name-dependent defaults, loss plugin defaults), then
+/// checked for the rules that span several parameters.
+struct GridExpansion {
+    let decoded: SpecDecoder.Decoded
+    let catalog: PluginCatalog
+    let diagnostics: Diagnostics
+
+    func trials() -> [Trial] {
+        let axes = decoded.spec.grid
+        let total = axes.reduce(1) { $0 * $1.values.count }
+        guard total <= 100_000 else {
+            let location = axes.first.flatMap { decoded.grid.locations[$0.name] } ?? decoded.train.locations["train"]
+            diagnostics.add(location ?? .argument("grid"), "grid", "\(total) trials is too many (at most 100000)")
+            return []
+        }
+        var trials: [Trial] = []
+        trials.reserveCapacity(total)
+        var seen: [String: Int] = [:]
+        for index in 0..<total {
+            // Mixed-radix digits of `index`, last axis fastest.
+            var rest = index
+            var point = [SweptParameter](repeating: SweptParameter(name: "", value: .bool(false)), count: axes.count)
+            for (a, axis) in axes.enumerated().reversed() {
+                point[a] = SweptParameter(name: axis.name, value: axis.values[rest % axis.values.count])
+                rest /= axis.values.count
+            }
+            guard let train = resolve(point) else { continue }
+            let spec = decoded.spec
+            let config = TrialConfig(train: train, seed: spec.seed, data: spec.data, backbone: spec.backbone)
+            let trial = Trial(id: config.id, index: trials.count, parameters: point, config: config)
+            if let other = seen[trial.id] {
+                diagnostics.add(decoded.grid.locations[axes.first?.name ?? ""] ?? .argument("grid"), "grid",
+                                "trials \(other + 1) and \(index + 1) have the same settings")
+                continue
+            }
+            seen[trial.id] = index
+            trials.append(trial)
+        }
+        return trials
+    }
+
+    /// The training settings at one grid point, or nil (with an issue) when they do not fit together.
+    private func resolve(_ point: [SweptParameter]) -> TrainConfig? {
+        var config = decoded.train.config
+        var swept: [String: String] = [:]  // path -> parameter name
+        for p in point {
+            guard let parameter = TrainParameters.find(p.name) else { continue }
+            TrainParameters.apply(parameter, p.value, to: &config)
+            swept[parameter.path] = p.name
+        }
+        // Where to report a problem involving `paths`: the first swept one's grid key, else the file.
+        func blame(_ paths: [String], _ path: String, _ reason: String) {
+            if let name = paths.compactMap({ swept[$0] }).first, let location = decoded.grid.locations[name] {
+                diagnostics.add(location, "grid." + name, reason)
+                return
+            }
+            let written = paths.compactMap { decoded.train.locations[$0] }.first
+            let section = paths.compactMap { decoded.train.locations[String($0.split(separator: ".").prefix(2).joined(separator: "."))] }.first
+            diagnostics.add(written ?? section ?? decoded.train.locations["train"] ?? .argument("train"), path, reason)
+        }
+        let wd = "train.optimizer.weight_decay"
+        if !decoded.train.explicit.contains(wd) && swept[wd] == nil {
+            config.optimizer.weightDecay = OptimizerConfig.defaultWeightDecay(config.optimizer.name)
+        }
+        var ok = true
+        switch config.schedule.name {
+        case .cosine where config.schedule.tMax == nil:
+            blame(["train.schedule.name"], "train.schedule.t_max", "required for the cosine schedule")
+            ok = false
+        case .step where config.schedule.stepSize == nil:
+            blame(["train.schedule.name"], "train.schedule.step_size", "required for the step schedule")
+            ok = false
+        default: break
+        }
+        if config.optimizer.name == .sgd && config.optimizer.nesterov && config.optimizer.momentum == 0 {
+            blame(["train.optimizer.nesterov", "train.optimizer.momentum", "train.optimizer.name"], "train.optimizer.nesterov",
+                  "Nesterov momentum needs momentum > 0")
+            ok = false
+        }
+        let lossPaths = ["train.loss.name"] + config.loss.parameters.keys.sorted().map { "train.loss." + $0 }
+        do {
+            let plugin = try catalog.loss(named: config.loss.name)
+            let resolved = try PluginParameters(resolving: config.loss.parameters, against: plugin.parameters,
+                                                plugin: config.loss.name)
+            config.loss.parameters = resolved.values
+        } catch {
+            blame(lossPaths.reversed(), "train.loss", "\(error)")
+            ok = false
+        }
+        return ok ? config : nil
+    }
+}

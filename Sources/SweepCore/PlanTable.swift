@@ -1,0 +1,50 @@
+/// The expanded trial plan as a text table, for `sweep run --dry-run`.
+extension SweepPlan {
+    /// A heading (`scene: 54 trials (dropout 3 × lr 3 × ...)`), the fixed settings, and one
+    /// row per trial: number, id and each swept value, columns aligned.
+    public func table() -> String {
+        let train = spec.train
+        var lines = ["\(spec.name): \(summary)"]
+        let swept = Set(spec.grid.map(\.path))
+        let fixed: [(path: String, text: String)] = [
+            ("train.epochs", "epochs \(train.epochs)"),
+            ("train.batch_size", "batch \(train.batchSize)"),
+            ("train.head.depth", "depth \(train.head.depth)"),
+            ("train.head.dropout", "dropout \(SweptValue.number(train.head.dropout))"),
+            ("train.optimizer.name", train.optimizer.name.rawValue),
+            ("train.optimizer.lr", "lr \(SweptValue.number(train.optimizer.lr))"),
+            ("train.schedule.name", "schedule \(scheduleText(train.schedule))"),
+            ("train.loss.name", "loss \(pluginText(train.loss))"),
+        ]
+        lines.append("fixed: " + fixed.filter { !swept.contains($0.path) }.map(\.text).joined(separator: ", ")
+                     + ", objective \(train.objective.label) (\(train.objective.direction.rawValue)), seed \(spec.seed)")
+        lines.append("data: \(spec.data.format.rawValue) at \(spec.data.path), validation \(SweptValue.number(spec.data.validation))"
+                     + (spec.data.stratified ? " stratified" : "") + ", split seed \(spec.data.splitSeed); "
+                     + "backbone: \(spec.backbone.name) \(spec.backbone.weights); workers \(spec.workers)")
+        let header = ["#", "id"] + spec.parameterNames
+        let rows = trials.map { t in ["\(t.index + 1)", t.id] + t.parameters.map(\.value.description) }
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        for row in [header] + rows {
+            let cells = row.enumerated().map { c, cell in
+                c == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count)
+            }
+            lines.append(cells.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func scheduleText(_ s: ScheduleConfig) -> String {
+        switch s.name {
+        case .constant: return "constant"
+        case .step: return "step(\(s.stepSize.map(String.init) ?? "?"), \(SweptValue.number(s.gamma))) per \(s.step.rawValue)"
+        case .cosine:
+            return "cosine(t_max \(s.tMax.map(String.init) ?? "?"), eta_min \(SweptValue.number(s.etaMin))) per \(s.step.rawValue)"
+        }
+    }
+
+    private func pluginText(_ p: PluginChoice) -> String {
+        guard !p.parameters.isEmpty else { return p.name }
+        return p.name + "(" + p.parameters.keys.sorted().map { "\($0) \(p.parameters[$0]?.description ?? "")" }
+            .joined(separator: ", ") + ")"
+    }
+}

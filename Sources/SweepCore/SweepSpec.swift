@@ -1,0 +1,181 @@
+/// A validated sweep file: where the data is, which trunk, the base training settings and
+/// the grid of training parameters to sweep. Coded with the sweep file's key names, so
+/// `SweepSpec.resolvedYAML()` loads back (with `SweepFile`) to the same spec.
+public struct SweepSpec: Sendable, Hashable, Encodable {
+    /// `[A-Za-z0-9_.-]+`; results go to `results/<name>/`.
+    public var name: String
+    /// The images, labels and split.
+    public var data = DataSpec()
+    /// The frozen trunk.
+    public var backbone = BackboneSpec()
+    /// The base training settings; grid values are applied on top of them.
+    public var train = TrainConfig()
+    /// The swept parameters, in file order.
+    public var grid: [GridAxis] = []
+    /// Worker processes (default: the number of cores).
+    public var workers: Int
+    /// The seed of every trial (weight init, shuffling, dropout): trials differ only by their parameters.
+    public var seed: Int = 0
+    /// Extra attempts for a trial whose worker crashed, was killed or timed out.
+    public var retries: Int = 1
+    /// Seconds a trial may run before its worker is killed (> 0).
+    public var trialTimeout: Double = 600
+
+    /// A spec with every other setting at its default.
+    public init(name: String, workers: Int) {
+        self.name = name
+        self.workers = workers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, data, backbone, train, grid, workers, seed, retries
+        case trialTimeout = "trial_timeout"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(data, forKey: .data)
+        try c.encode(backbone, forKey: .backbone)
+        try c.encode(train, forKey: .train)
+        try c.encode(GridAxes(axes: grid), forKey: .grid)
+        try c.encode(workers, forKey: .workers)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(retries, forKey: .retries)
+        try c.encode(trialTimeout, forKey: .trialTimeout)
+    }
+
+    /// The swept parameters' names, in grid order (the leaderboard's parameter columns).
+    public var parameterNames: [String] { grid.map(\.name) }
+}
+
+/// Where the images and labels are and how they are split.
+public struct DataSpec: Sendable, Hashable, Codable {
+    /// The two data-set layouts.
+    public enum Format: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A folder with `miml data.mat` and `original_images/`.
+        case miml
+        /// A CSV file: an image path column, then one 0/1 column per class.
+        case csv
+    }
+
+    /// The layout of `path`.
+    public var format: Format = .miml
+    /// Relative to the working directory `sweep` runs in (the repository root for
+    /// `sweep run sweeps/scene.yaml`), not to the sweep file's folder.
+    public var path: String = "data/miml"
+    /// When `path` does not exist, generate the synthetic MIML stand-in there (miml only).
+    public var synthesizeIfMissing: Bool = true
+    /// Fraction of the images held out for validation, in (0, 1).
+    public var validation: Double = 0.3
+    /// Seed of the train/validation split.
+    public var splitSeed: Int = 0
+    /// Iterative stratification instead of a random split.
+    public var stratified: Bool = false
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case format, path
+        case synthesizeIfMissing = "synthesize_if_missing"
+        case validation
+        case splitSeed = "split_seed"
+        case stratified
+    }
+}
+
+/// The frozen trunk whose features are cached.
+public struct BackboneSpec: Sendable, Hashable, Codable {
+    /// Where the trunk's weights come from.
+    public enum Weights: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// torchvision's IMAGENET1K_V1 (`resnet50-0676ba61.pth`), found in the usual caches.
+        case imagenet
+        /// Seeded random initialisation.
+        case random
+        /// A `.pth` or `.safetensors` file (relative to the working directory).
+        case file(String)
+
+        public var description: String {
+            switch self {
+            case .imagenet: return "imagenet"
+            case .random: return "random"
+            case .file(let path): return path
+            }
+        }
+
+        /// Reads `imagenet`, `random` or a path.
+        public init(_ text: String) {
+            switch text {
+            case "imagenet": self = .imagenet
+            case "random": self = .random
+            default: self = .file(text)
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            self.init(try decoder.singleValueContainer().decode(String.self))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            try c.encode(description)
+        }
+    }
+
+    /// What to do when the ImageNet weights are not found.
+    public enum Fallback: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Use random weights and say so (recorded in the results).
+        case random
+        /// Stop with an error.
+        case error
+    }
+
+    /// Only `resnet50` for now.
+    public var name: String = "resnet50"
+    /// The trunk weights.
+    public var weights: Weights = .imagenet
+    /// Used when `weights` is `imagenet` and they are not found.
+    public var fallback: Fallback = .random
+    /// Feature cache folder (relative to the working directory).
+    public var cache: String = "results/cache"
+
+    /// The defaults.
+    public init() {}
+}
+
+/// One swept parameter: its name, which training setting it sets, and its values in order.
+public struct GridAxis: Sendable, Hashable {
+    /// The canonical short name (`lr`, `dropout`, `loss.gamma`), used in trial parameters and columns.
+    public var name: String
+    /// The setting it sets, e.g. `train.optimizer.lr`.
+    public var path: String
+    /// The values to try, in order.
+    public var values: [SweptValue]
+
+    /// An axis sweeping `path` (called `name`) over `values`.
+    public init(name: String, path: String, values: [SweptValue]) {
+        self.name = name
+        self.path = path
+        self.values = values
+    }
+}
+
+/// The grid coded as an ordered mapping `name: [values]`.
+struct GridAxes: Encodable {
+    var axes: [GridAxis]
+
+    init(axes: [GridAxis]) { self.axes = axes }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        for axis in axes { try c.encode(axis.values, forKey: Key(stringValue: axis.name)) }
+    }
+}

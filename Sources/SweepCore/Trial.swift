@@ -1,0 +1,93 @@
+import Foundation
+import SweepTensor
+
+/// Everything a worker needs to run one trial: training settings, seed, data split and trunk.
+public struct TrialConfig: Sendable, Hashable, Codable {
+    /// The resolved training settings.
+    public var train: TrainConfig
+    /// The sweep's seed: every trial uses the same one, so trials differ only by their parameters.
+    public var seed: Int
+    /// The data set and split.
+    public var data: DataSpec
+    /// The trunk whose cached features are trained on.
+    public var backbone: BackboneSpec
+
+    /// A trial config from its parts.
+    public init(train: TrainConfig, seed: Int, data: DataSpec, backbone: BackboneSpec) {
+        self.train = train
+        self.seed = seed
+        self.data = data
+        self.backbone = backbone
+    }
+
+    /// The trial's stable id: the first 12 hex digits of the SHA-256 of the canonical JSON
+    /// (sorted keys) of what determines its result: the training settings, the seed, the data
+    /// (format, path, validation fraction, split seed, stratification) and the trunk (name,
+    /// weights). Not in it: the sweep's name, workers, retries, timeout, grid order, the
+    /// feature cache folder, the weights fallback and `synthesize_if_missing`.
+    public var id: String {
+        struct DataIdentity: Encodable {
+            var format: String, path: String, validation: Double, split_seed: Int, stratified: Bool
+        }
+        struct BackboneIdentity: Encodable { var name: String, weights: String }
+        struct Identity: Encodable {
+            var train: TrainConfig, seed: Int, data: DataIdentity, backbone: BackboneIdentity
+        }
+        let identity = Identity(
+            train: train, seed: seed,
+            data: DataIdentity(format: data.format.rawValue, path: data.path, validation: data.validation,
+                               split_seed: data.splitSeed, stratified: data.stratified),
+            backbone: BackboneIdentity(name: backbone.name, weights: backbone.weights.description))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every field is a finite number, string, bool or list, so encoding cannot fail.
+        let json = (try? encoder.encode(identity)) ?? Data()
+        return String(ContentHasher.sha256Hex(json).prefix(12))
+    }
+}
+
+/// One point of the grid: its id, its place in the plan, its swept values and its full config.
+public struct Trial: Sendable, Hashable, Codable {
+    /// 12 hex digits, see `TrialConfig.id`.
+    public var id: String
+    /// 0-based position in the plan (grid order: first key slowest, last key fastest).
+    public var index: Int
+    /// The swept parameters' values, in grid order.
+    public var parameters: [SweptParameter]
+    /// The fully resolved settings handed to a worker.
+    public var config: TrialConfig
+
+    /// A trial from its parts.
+    public init(id: String, index: Int, parameters: [SweptParameter], config: TrialConfig) {
+        self.id = id
+        self.index = index
+        self.parameters = parameters
+        self.config = config
+    }
+
+    /// The swept values by parameter name (for `TrialRecord.parameters`).
+    public var parameterValues: [String: SweptValue] {
+        Dictionary(parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// A validated sweep and its trials, in plan order.
+public struct SweepPlan: Sendable {
+    /// The validated spec.
+    public var spec: SweepSpec
+    /// The trials in plan order.
+    public var trials: [Trial]
+
+    /// A plan from its parts.
+    public init(spec: SweepSpec, trials: [Trial]) {
+        self.spec = spec
+        self.trials = trials
+    }
+
+    /// `54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)`, or `1 trial` without a grid.
+    public var summary: String {
+        let count = "\(trials.count) trial" + (trials.count == 1 ? "" : "s")
+        guard !spec.grid.isEmpty else { return count }
+        return count + " (" + spec.grid.map { "\($0.name) \($0.values.count)" }.joined(separator: " × ") + ")"
+    }
+}

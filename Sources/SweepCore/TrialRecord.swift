@@ -1,0 +1,185 @@
+import Foundation
+
+/// How a trial ended.
+public enum TrialState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Trained every epoch.
+    case complete
+    /// The loss became NaN or infinite; training stopped.
+    case diverged
+    /// The worker crashed, was killed or timed out on every attempt.
+    case failed
+    /// Stopped early because it could not catch up with the best trials.
+    case pruned
+}
+
+/// Loss and metrics after one epoch.
+public struct EpochMetrics: Sendable, Hashable, Codable {
+    /// 0-based, as the notebook prints it.
+    public let epoch: Int
+    /// The learning rate of the epoch's last optimiser step.
+    public let lr: Double
+    /// `loss` and each metric by plugin name, on the training split.
+    public let train: [String: Double]
+    /// `loss` and each metric by plugin name, on the validation split.
+    public let val: [String: Double]
+    /// Wall time of the epoch (both phases).
+    public let seconds: Double
+
+    /// One epoch's numbers.
+    public init(epoch: Int, lr: Double, train: [String: Double], val: [String: Double], seconds: Double) {
+        self.epoch = epoch
+        self.lr = lr
+        self.train = train
+        self.val = val
+        self.seconds = seconds
+    }
+
+    /// The value of `metric` (or `loss`) on `split`.
+    public func value(_ metric: String, on split: ObjectiveSplit) -> Double? {
+        split == .train ? train[metric] : val[metric]
+    }
+}
+
+/// Why a trial failed, with the end of its worker's stderr.
+public struct TrialFailure: Sendable, Hashable, Codable {
+    /// What went wrong, e.g. `killed by signal 9`.
+    public let reason: String
+    /// The last lines of the worker's stderr.
+    public let stderrTail: String
+
+    /// A failure with its reason and stderr tail.
+    public init(reason: String, stderrTail: String) {
+        self.reason = reason
+        self.stderrTail = stderrTail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case stderrTail = "stderr_tail"
+    }
+}
+
+/// When a trial ran (its last attempt).
+public struct TrialTimings: Sendable, Hashable, Codable {
+    /// When the last attempt started.
+    public let start: Date
+    /// When it ended.
+    public let end: Date
+    /// Its wall time.
+    public let seconds: Double
+
+    /// Timings of an attempt.
+    public init(start: Date, end: Date, seconds: Double) {
+        self.start = start
+        self.end = end
+        self.seconds = seconds
+    }
+}
+
+/// The immutable result of one finished trial: one line of `trials.jsonl`.
+public struct TrialRecord: Sendable, Hashable, Codable {
+    /// The trial id (`TrialConfig.id`).
+    public let id: String
+    /// The swept values by parameter name (`lr`, `dropout`, ...).
+    public let parameters: [String: SweptValue]
+    /// The resolved settings it ran with.
+    public let config: TrialConfig
+    /// The seed it ran with.
+    public let seed: Int
+    /// How it ended.
+    public let state: TrialState
+    /// Per-epoch metrics, in order.
+    public let epochs: [EpochMetrics]
+    /// The epoch with the best objective (nil when no epoch finished).
+    public let bestEpoch: Int?
+    /// The objective at `bestEpoch`.
+    public let objective: Double?
+    /// Attempts used, 1 + retries taken.
+    public let attempts: Int
+    /// Set for `failed` trials.
+    public let failure: TrialFailure?
+    /// When it ran.
+    public let timings: TrialTimings
+    /// The worker process of the last attempt.
+    public let workerPID: Int32?
+
+    /// A record from its fields.
+    public init(id: String, parameters: [String: SweptValue], config: TrialConfig, seed: Int, state: TrialState,
+                epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, attempts: Int,
+                failure: TrialFailure?, timings: TrialTimings, workerPID: Int32?) {
+        self.id = id
+        self.parameters = parameters
+        self.config = config
+        self.seed = seed
+        self.state = state
+        self.epochs = epochs
+        self.bestEpoch = bestEpoch
+        self.objective = objective
+        self.attempts = attempts
+        self.failure = failure
+        self.timings = timings
+        self.workerPID = workerPID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, parameters, config, seed, state, epochs, objective, attempts, failure, timings
+        case bestEpoch = "best_epoch"
+        case workerPID = "worker_pid"
+    }
+
+    /// The epoch metrics at `bestEpoch`.
+    public var best: EpochMetrics? { epochs.first { $0.epoch == bestEpoch } }
+
+    /// The best epoch by `objective` and its value: direction-aware, NaN skipped, the earliest
+    /// epoch wins a tie. Nil when no epoch has a finite value.
+    public static func bestEpoch(of epochs: [EpochMetrics], by objective: Objective) -> (epoch: Int, value: Double)? {
+        var best: (epoch: Int, value: Double)?
+        for e in epochs {
+            guard let v = e.value(objective.metric, on: objective.split), v.isFinite else { continue }
+            if best.map({ objective.direction.isBetter(v, than: $0.value) }) ?? true { best = (e.epoch, v) }
+        }
+        return best
+    }
+
+    /// The record as one line of JSON (no newline at the end): keys sorted, dates ISO 8601 with
+    /// milliseconds, non-finite numbers as the strings `NaN`, `Infinity`, `-Infinity`.
+    public func jsonLine() throws -> String {
+        let data = try TrialRecord.encoder().encode(self)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads a line written by `jsonLine()`.
+    public init(jsonLine: String) throws {
+        self = try TrialRecord.decoder().decode(TrialRecord.self, from: Data(jsonLine.utf8))
+    }
+
+    private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let nonFinite = (positive: "Infinity", negative: "-Infinity", nan: "NaN")
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(date.formatted(dateStyle))
+        }
+        e.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
+        return e
+    }
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let text = try c.decode(String.self)
+            guard let date = try? dateStyle.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 date: \(text)")
+            }
+            return date
+        }
+        d.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
+        return d
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import SweepCore
+
+/// `sweep validate FILE [--set KEY=VALUE ...]`: checks a sweep file without doing any work.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a sweep file: keys, types, ranges, plugin names and the grid.",
+        discussion: """
+            Prints "ok: N trials (...)" or every problem, one line each \
+            (file:line:column: key.path: reason), and exits with status 1. Writes nothing.
+            """)
+
+    @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
+    var file: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a key before validation, e.g. --set train.epochs=3 --set grid.dropout=[0.1,0.5].",
+        valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    func run() throws {
+        let catalog = try CommandPlugins.catalog()
+        do {
+            let plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
+            print("ok: \(plan.summary)")
+        } catch {
+            for issue in error.issues { printError(issue.description) }
+            throw ExitCode(1)
+        }
+    }
+}

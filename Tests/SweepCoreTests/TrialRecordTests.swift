@@ -1,0 +1,65 @@
+import Foundation
+import SweepCore
+import XCTest
+
+/// Trial records: one JSON line each, read back unchanged; best-epoch selection.
+final class TrialRecordTests: XCTestCase {
+    static func epoch(_ e: Int, val f1: Double, trainLoss: Double = 0.5, valLoss: Double = 0.4) -> EpochMetrics {
+        EpochMetrics(epoch: e, lr: 0.001, train: ["loss": trainLoss, "f1_samples": 0.7],
+                     val: ["loss": valLoss, "f1_samples": f1, "roc_auc_samples": 0.9], seconds: 0.25)
+    }
+
+    static func record(id: String, state: TrialState, objective: Double?, parameters: [String: SweptValue] = ["lr": .number(0.001)],
+                       epochs: [EpochMetrics] = [], bestEpoch: Int? = nil, failure: TrialFailure? = nil,
+                       seconds: Double = 12.5) throws -> TrialRecord {
+        let plan = try Support.plan("name: r\n")
+        let config = try XCTUnwrap(plan.trials.first).config
+        let start = Date(timeIntervalSince1970: 1_800_000_000.125)
+        return TrialRecord(id: id, parameters: parameters, config: config, seed: 0, state: state, epochs: epochs,
+                           bestEpoch: bestEpoch, objective: objective, attempts: 1, failure: failure,
+                           timings: TrialTimings(start: start, end: start.addingTimeInterval(seconds), seconds: seconds),
+                           workerPID: 4242)
+    }
+
+    func testRecordIsOneJSONLineAndReadsBackEqual() throws {
+        let record = try Self.record(
+            id: "0123456789ab", state: .failed, objective: nil,
+            parameters: ["lr": .number(0.001), "optimizer": .string("adam"), "nesterov": .bool(true), "loss.pos_weight": .numbers([1, 2.5])],
+            epochs: [Self.epoch(0, val: 0.8)], bestEpoch: 0,
+            failure: TrialFailure(reason: "killed by signal 9", stderrTail: "line one\nline \"two\"\n"))
+        let line = try record.jsonLine()
+        XCTAssertFalse(line.contains("\n"))
+        XCTAssertEqual(try TrialRecord(jsonLine: line), record)
+        XCTAssertEqual(try record.jsonLine(), line, "encoding is deterministic")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(object["state"] as? String, "failed")
+        XCTAssertEqual(object["best_epoch"] as? Int, 0)
+        XCTAssertEqual(object["worker_pid"] as? Int, 4242)
+        XCTAssertEqual((object["parameters"] as? [String: Any])?["lr"] as? Double, 0.001, "swept values are plain JSON values")
+        XCTAssertEqual((object["timings"] as? [String: Any])?["start"] as? String, "2027-01-15T08:00:00.125Z")
+        XCTAssertEqual(Array(object.keys).sorted(), ["attempts", "best_epoch", "config", "epochs", "failure", "id",
+                                                     "parameters", "seed", "state", "timings", "worker_pid"], "nil objective left out")
+    }
+
+    func testNonFiniteMetricsSurviveTheRoundTrip() throws {
+        let nanEpoch = EpochMetrics(epoch: 0, lr: 10, train: ["loss": .infinity], val: ["loss": .nan, "roc_auc_samples": -.infinity],
+                                    seconds: 1)
+        let record = try Self.record(id: "aaaaaaaaaaaa", state: .diverged, objective: nil, epochs: [nanEpoch])
+        let back = try TrialRecord(jsonLine: record.jsonLine())
+        XCTAssertEqual(back.epochs.first?.train["loss"], .infinity)
+        XCTAssertEqual(back.epochs.first?.val["roc_auc_samples"], -.infinity)
+        XCTAssertEqual(back.epochs.first?.val["loss"]?.isNaN, true)
+    }
+
+    func testBestEpochIsDirectionAwareSkipsNaNAndKeepsTheEarliestTie() {
+        let epochs = [Self.epoch(0, val: 0.7, valLoss: 0.5), Self.epoch(1, val: 0.9, valLoss: 0.3),
+                      Self.epoch(2, val: .nan, valLoss: 0.2), Self.epoch(3, val: 0.9, valLoss: 0.6)]
+        let maxF1 = TrialRecord.bestEpoch(of: epochs, by: Objective(metric: "f1_samples", split: .val, direction: .max))
+        XCTAssertEqual(maxF1?.epoch, 1)
+        XCTAssertEqual(maxF1?.value, 0.9)
+        let minLoss = TrialRecord.bestEpoch(of: epochs, by: Objective(metric: "loss", split: .val, direction: .min))
+        XCTAssertEqual(minLoss?.epoch, 2)
+        XCTAssertNil(TrialRecord.bestEpoch(of: epochs, by: Objective(metric: "hamming_loss", split: .val, direction: .min)))
+        XCTAssertNil(TrialRecord.bestEpoch(of: [], by: Objective()))
+    }
+}

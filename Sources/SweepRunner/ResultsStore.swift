@@ -1,0 +1,124 @@
+import Foundation
+import SweepCore
+
+/// The folder `results/<name>/` of one sweep and the rules that keep it consistent:
+///
+/// - `trials.jsonl`: append-only, one immutable `TrialRecord` per finished trial, synced as
+///   each trial ends;
+/// - `leaderboard.csv`: rewritten atomically after every trial;
+/// - `checkpoints/<id>/`: a trial's head, written by its worker; only the best is kept;
+/// - `best`: a symbolic link to the best trial's checkpoint, replaced atomically;
+/// - `sweep.yaml`, `split.json`, `context.json`: what the sweep ran on;
+/// - `.lock`: held by the running `sweep run`.
+public final class ResultsStore: @unchecked Sendable {
+    /// `results/<name>`.
+    public let directory: String
+
+    public var trialsPath: String { directory + "/trials.jsonl" }
+    public var leaderboardPath: String { directory + "/leaderboard.csv" }
+    public var checkpointsPath: String { directory + "/checkpoints" }
+    public var bestPath: String { directory + "/best" }
+    public var specPath: String { directory + "/sweep.yaml" }
+    public var splitPath: String { directory + "/split.json" }
+    public var contextPath: String { directory + "/context.json" }
+    public var lockPath: String { directory + "/.lock" }
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The checkpoint folder of trial `id`.
+    public func checkpointPath(_ id: String) -> String { checkpointsPath + "/" + id }
+
+    /// Creates the folder and takes its lock; refuses when another `sweep run` holds it.
+    public func openForRun() throws -> FileLock {
+        try FileManager.default.createDirectory(atPath: checkpointsPath, withIntermediateDirectories: true)
+        guard let lock = try FileLock.tryAcquire(lockPath) else {
+            let who = FileLock.holder(of: lockPath).map { " (pid \($0))" } ?? ""
+            throw FileError(path: directory, reason: "another sweep run\(who) is using this results folder; wait for it or stop it")
+        }
+        return lock
+    }
+
+    /// The records in `trials.jsonl`, one per id (the first wins). A partial last line, left by
+    /// a crash in the middle of an append, is cut off; a bad line elsewhere is an error.
+    public func loadRecords() throws -> [TrialRecord] {
+        guard let data = FileManager.default.contents(atPath: trialsPath) else { return [] }
+        var records: [TrialRecord] = []
+        var seen = Set<String>()
+        var goodLength = 0
+        var offset = 0
+        let bytes = [UInt8](data)
+        var lineNumber = 0
+        while offset < bytes.count {
+            lineNumber += 1
+            let end = bytes[offset...].firstIndex(of: UInt8(ascii: "\n"))
+            let lineBytes = bytes[offset..<(end ?? bytes.count)]
+            let text = String(decoding: lineBytes, as: UTF8.self)
+            if end == nil {
+                // No newline: an append that did not finish. Drop it.
+                break
+            }
+            if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                do {
+                    let record = try TrialRecord(jsonLine: text)
+                    if seen.insert(record.id).inserted { records.append(record) }
+                } catch {
+                    throw FileError(path: "\(trialsPath):\(lineNumber)", reason: "not a trial record: \(error)")
+                }
+            }
+            offset = (end ?? bytes.count) + 1
+            goodLength = offset
+        }
+        if goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
+        return records
+    }
+
+    /// Appends a record and syncs it to disk.
+    public func append(_ record: TrialRecord) throws {
+        try DurableFiles.appendLine(try record.jsonLine(), to: trialsPath)
+    }
+
+    /// Rewrites the leaderboard atomically.
+    public func writeLeaderboard(_ csv: String) throws {
+        try DurableFiles.writeAtomically(Data(csv.utf8), to: leaderboardPath)
+    }
+
+    /// The trial `best` points at, if any.
+    public var bestTrialID: String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: bestPath) else { return nil }
+        return (target as NSString).lastPathComponent
+    }
+
+    /// Points `best` at the top-ranked complete trial whose checkpoint exists, and deletes the
+    /// checkpoints of every other finished trial. Idempotent; run after each trial and at start.
+    ///
+    /// - Parameters:
+    ///   - ranked: finished records, best first (`Leaderboard.ranked`).
+    /// - Returns: the id `best` points at.
+    @discardableResult
+    public func reconcileBest(ranked: [TrialRecord]) throws -> String? {
+        let fm = FileManager.default
+        let best = ranked.first { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }
+        if let best {
+            if bestTrialID != best.id {
+                try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id)
+            }
+        } else if bestTrialID != nil {
+            unlink(bestPath)
+        }
+        for record in ranked where record.id != best?.id {
+            let path = checkpointPath(record.id)
+            if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
+        }
+        return best?.id
+    }
+
+    /// Removes checkpoint folders no finished trial owns (left by workers killed mid-write).
+    /// Call only while no worker runs.
+    public func removeOrphanCheckpoints(finished: Set<String>, keep: String?) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: checkpointsPath) else { return }
+        for name in names where name != keep && !finished.contains(name) {
+            try? fm.removeItem(atPath: checkpointsPath + "/" + name)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import SweepCore
+
+/// Turns worker reports into immutable trial records and keeps `results/<name>/` consistent
+/// after each one: append to `trials.jsonl`, re-point `best`, rewrite `leaderboard.csv`,
+/// refresh the status line.
+public actor SweepRecorder: TrialSink {
+    let store: ResultsStore
+    let leaderboard: Leaderboard
+    let trials: [String: Trial]
+    let display: StatusDisplay
+    let started = monotonicNow()
+    private(set) var records: [TrialRecord]
+    private var status: SweepStatus
+    private var attemptStart: [String: Date] = [:]
+    private var writeError: (any Error)?
+
+    /// - Parameters:
+    ///   - plan: every trial of the sweep (finished ones included).
+    ///   - existing: records already in `trials.jsonl`.
+    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], display: StatusDisplay) {
+        self.store = store
+        self.leaderboard = Leaderboard(spec: plan.spec)
+        self.trials = Dictionary(plan.trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.display = display
+        let planned = Set(plan.trials.map(\.id))
+        self.records = existing.filter { planned.contains($0.id) }
+        var status = SweepStatus(total: plan.trials.count)
+        status.done = records.count
+        status.resumed = records.count
+        status.failed = records.filter { $0.state == .failed }.count
+        self.status = status
+        self.status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
+    }
+
+    /// The first error writing results, if any (the sweep stops on it).
+    public var failure: (any Error)? { writeError }
+
+    /// Ranked records of this sweep.
+    public var ranked: [TrialRecord] { leaderboard.ranked(records) }
+
+    /// Writes the leaderboard and re-points `best` from the records (at start and at the end).
+    public func refresh() throws {
+        let ranked = leaderboard.ranked(records)
+        try store.reconcileBest(ranked: ranked)
+        try store.writeLeaderboard(leaderboard.csv(records))
+    }
+
+    public func started(_ ticket: TrialTicket, pid: Int32) {
+        attemptStart[ticket.id] = Date()
+        status.running += 1
+        tick()
+    }
+
+    public func epoch(_ ticket: TrialTicket, payload: String) { tick() }
+
+    public func finished(_ ticket: TrialTicket, payload: String, pid: Int32) {
+        status.running -= 1
+        guard let trial = trials[ticket.id] else { return }
+        do {
+            let outcome = try TrialOutcome(json: payload)
+            commit(record(trial, ticket: ticket, state: outcome.state, epochs: outcome.epochs, bestEpoch: outcome.bestEpoch,
+                          objective: outcome.objective, failure: nil, pid: pid))
+        } catch {
+            commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
+                          failure: TrialFailure(reason: "unreadable result from worker: \(error)", stderrTail: ""), pid: pid))
+        }
+    }
+
+    public func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) {
+        status.running = max(0, status.running - 1)
+        if willRetry {
+            display.log("trial \(ticket.id) attempt \(ticket.attempt) failed: \(reason); retrying")
+            tick()
+            return
+        }
+        guard let trial = trials[ticket.id] else { return }
+        commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
+                      failure: TrialFailure(reason: reason, stderrTail: stderrTail.joined(separator: "\n")), pid: nil))
+    }
+
+    func record(_ trial: Trial, ticket: TrialTicket, state: TrialState, epochs: [EpochMetrics], bestEpoch: Int?,
+                objective: Double?, failure: TrialFailure?, pid: Int32?) -> TrialRecord {
+        let start = attemptStart[ticket.id] ?? Date()
+        let end = Date()
+        return TrialRecord(id: trial.id, parameters: trial.parameterValues, config: trial.config, seed: trial.config.seed,
+                           state: state, epochs: epochs, bestEpoch: bestEpoch, objective: objective,
+                           attempts: ticket.attempt, failure: failure,
+                           timings: TrialTimings(start: start, end: end, seconds: end.timeIntervalSince(start)),
+                           workerPID: pid)
+    }
+
+    func commit(_ record: TrialRecord) {
+        guard !records.contains(where: { $0.id == record.id }) else { return }
+        do {
+            try store.append(record)
+            records.append(record)
+            try refresh()
+        } catch {
+            if writeError == nil { writeError = error }
+            display.log("error: cannot write results: \(error)")
+        }
+        status.done = records.count
+        status.failed = records.filter { $0.state == .failed }.count
+        status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
+        display.log(Self.describe(record, leaderboard) + "  [\(status.done)/\(status.total)]")
+        tick()
+    }
+
+    func tick() {
+        status.elapsed = monotonicNow() - started
+        display.update(status)
+    }
+
+    static func parameters(_ r: TrialRecord, _ board: Leaderboard) -> String {
+        board.parameterNames.map { "\($0)=\(r.parameters[$0]?.description ?? "?")" }.joined(separator: " ")
+    }
+
+    static func describe(_ r: TrialRecord, _ board: Leaderboard) -> String {
+        let params = parameters(r, board)
+        switch r.state {
+        case .complete, .pruned, .diverged:
+            let value = r.objective.map { String(format: "%.4f", $0) } ?? "-"
+            return "trial \(r.id) \(r.state.rawValue): \(board.objective.label) \(value) at epoch \(r.bestEpoch.map(String.init) ?? "-") (\(params)) in \(String(format: "%.1f", r.timings.seconds))s"
+        case .failed:
+            return "trial \(r.id) failed after \(r.attempts) attempt(s): \(r.failure?.reason ?? "?") (\(params))"
+        }
+    }
+
+    static func describeBest(_ r: TrialRecord?, _ board: Leaderboard) -> String? {
+        guard let r, r.state == .complete, let v = r.objective else { return nil }
+        return "\(board.objective.metric) \(String(format: "%.4f", v)) (\(parameters(r, board)))"
+    }
+}
+
+/// Monotonic seconds.
+func monotonicNow() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}

@@ -1,0 +1,38 @@
+import Foundation
+import SweepCore
+
+/// What a worker reports when a trial ends normally (the payload of `FromWorker.finished`).
+public struct TrialOutcome: Sendable, Codable, Equatable {
+    /// `complete` or `diverged`.
+    public var state: TrialState
+    /// Per-epoch metrics, in order.
+    public var epochs: [EpochMetrics]
+    /// The best epoch by the objective, and its value.
+    public var bestEpoch: Int?
+    public var objective: Double?
+    /// True when the worker wrote the best epoch's head to `checkpoints/<id>/`.
+    public var checkpointWritten: Bool
+
+    public init(state: TrialState, epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, checkpointWritten: Bool) {
+        self.state = state
+        self.epochs = epochs
+        self.bestEpoch = bestEpoch
+        self.objective = objective
+        self.checkpointWritten = checkpointWritten
+    }
+
+    /// JSON text for the protocol (non-finite numbers as strings, like `trials.jsonl`).
+    public func json() throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return String(decoding: try e.encode(self), as: UTF8.self)
+    }
+
+    /// Reads `json()`'s output.
+    public init(json: String) throws {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        self = try d.decode(TrialOutcome.self, from: Data(json.utf8))
+    }
+}

@@ -98,6 +98,10 @@ final class BadWeightsTests: XCTestCase {
         bytes = Data([UInt8(header.count), 0, 0, 0, 0, 0, 0, 0]) + header + Data(count: 8)
         let shape = try file("shape.safetensors", bytes)
         assertUnreadable(shape, "tensor 'w': 8 bytes for shape (3)") { _ = try WeightsFile.load(path: shape) }
+        header = Data(#"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#.utf8)
+        bytes = Data([UInt8(header.count), 0, 0, 0, 0, 0, 0, 0]) + header + Data(count: 8)
+        let huge = try file("huge.safetensors", bytes)
+        assertUnreadable(huge, "tensor 'w': invalid shape") { _ = try WeightsFile.load(path: huge) }
     }
 
     func testUnknownExtension() throws {

@@ -97,5 +97,11 @@ final class PickleMachineTests: XCTestCase {
         XCTAssertThrowsError(try TorchPickleInterpreter.rebuild(storage, offset: 2, size: [2, 3], stride: [1, 2])) {
             XCTAssertTrue("\($0)".contains("reaches index 7"), "\($0)")
         }
+        // Sizes whose product or reach overflows are errors, not traps.
+        for (size, stride) in [([Int.max, 4], [1, 1]), ([2, Int.max / 2 + 1], [1, 2]), ([-1], [1])] {
+            XCTAssertThrowsError(try TorchPickleInterpreter.rebuild(storage, offset: 0, size: size, stride: stride)) {
+                XCTAssertTrue("\($0)".contains("invalid view"), "\($0)")
+            }
+        }
     }
 }

@@ -113,6 +113,19 @@ enum WrittenType: Sendable {
     }
 }
 
+/// The number of elements of `shape`, nil when a dimension is negative or the product
+/// overflows (a damaged file must give an error, not a trap).
+func elementCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for d in shape {
+        guard d >= 0 else { return nil }
+        let (product, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow else { return nil }
+        count = product
+    }
+    return count
+}
+
 /// IEEE 754 binary16 -> binary32 (exact: every half value is a float).
 func halfToFloat(_ h: UInt16) -> Float {
     let sign = UInt32(h & 0x8000) << 16

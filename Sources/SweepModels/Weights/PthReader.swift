@@ -19,6 +19,7 @@ public enum PthReader {
             }
             throw WeightsError.unreadable(file: path, reason: "not a zip archive (a .pth must be written by torch.save)")
         }
+        let fileSize = try WeightsFile.size(path)
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
@@ -34,7 +35,7 @@ public enum PthReader {
         }
         let prefix = String(pickle.dropLast("data.pkl".count))
         if let order = entries[prefix + "byteorder"] {
-            let text = String(decoding: try contents(order, of: archive, file: path), as: UTF8.self)
+            let text = String(decoding: try contents(order, of: archive, file: path, fileSize: fileSize), as: UTF8.self)
             guard text == "little" else {
                 throw WeightsError.unreadable(file: path, reason: "byte order '\(text)' (only little-endian is supported)")
             }
@@ -43,12 +44,14 @@ public enum PthReader {
             guard let entry = entries[prefix + "data/" + key] else {
                 throw PickleRefusal("no entry \(prefix)data/\(key) in the archive")
             }
-            do { return try contents(entry, of: archive, file: path) } catch WeightsError.unreadable(_, let reason) {
+            do {
+                return try contents(entry, of: archive, file: path, fileSize: fileSize)
+            } catch WeightsError.unreadable(_, let reason) {
                 throw PickleRefusal(reason)
             }
         }
-        var machine = PickleMachine(bytes: [UInt8](try contents(pickleEntry, of: archive, file: path)),
-                                    interpreter: interpreter)
+        let pickleBytes = try contents(pickleEntry, of: archive, file: path, fileSize: fileSize)
+        var machine = PickleMachine(bytes: [UInt8](pickleBytes), interpreter: interpreter)
         let result: PickleValue
         do {
             result = try machine.run()
@@ -72,8 +75,13 @@ public enum PthReader {
     }
 
     /// The bytes of one stored entry, CRC-checked.
-    static func contents(_ entry: Entry, of archive: Archive, file: String) throws -> Data {
-        let size = Int(clamping: entry.uncompressedSize)
+    /// - Parameter fileSize: bytes in the archive file, which no stored entry can exceed.
+    static func contents(_ entry: Entry, of archive: Archive, file: String, fileSize: UInt64) throws -> Data {
+        guard entry.type == .file, entry.uncompressedSize <= fileSize else {
+            throw WeightsError.unreadable(file: file, reason: "zip entry \(entry.path) claims \(entry.uncompressedSize) "
+                + "bytes, more than the file holds (damaged archive)")
+        }
+        let size = Int(entry.uncompressedSize)
         var data = Data(capacity: size)
         let checksum: CRC32
         do {

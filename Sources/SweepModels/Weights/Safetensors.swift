@@ -44,7 +44,7 @@ public enum Safetensors {
             for (key, value) in entries where key != "__metadata__" {
                 let (type, shape, range) = try entry(key, value, available: available, file: path)
                 let raw = UnsafeRawBufferPointer(rebasing: body[range])
-                tensors[key] = Tensor(shape: shape, data: type.floats(raw, start: 0, count: shape.reduce(1, *)))
+                tensors[key] = Tensor(shape: shape, data: type.floats(raw, start: 0, count: raw.count / type.size))
             }
         }
         return (tensors, metadata)
@@ -61,12 +61,14 @@ public enum Safetensors {
         guard let type = ElementType(safetensorsName: dtype) else {
             throw bad("unsupported dtype \(dtype) (supported: F32, F16, BF16, F64, I64)")
         }
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw bad("negative dimension in shape \(shape)") }
+        guard let count = elementCount(shape), count <= Int.max / type.size else {
+            throw bad("invalid shape \(shape)")
+        }
         let begin = offsets[0], end = offsets[1]
         guard begin >= 0, begin <= end, end <= available else {
             throw bad("data_offsets [\(begin), \(end)] outside the \(available) data bytes (truncated file?)")
         }
-        let expected = shape.reduce(1, *) * type.size
+        let expected = count * type.size
         guard end - begin == expected else {
             throw bad("\(end - begin) bytes for shape \(describeShape(shape)) of \(dtype), expected \(expected)")
         }

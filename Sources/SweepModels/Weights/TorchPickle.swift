@@ -38,7 +38,7 @@ final class TorchPickleInterpreter: PickleInterpreter {
         if let storage = storages[key] { return .storage(storage) }
         let bytes: Data
         do { bytes = try readStorage(key) } catch { throw PickleRefusal("storage '\(key)': \(error)") }
-        guard numel >= 0, bytes.count >= numel * type.size else {
+        guard numel >= 0, numel <= bytes.count / type.size else {
             throw PickleRefusal("storage '\(key)' holds \(bytes.count) bytes, fewer than \(numel) \(type.rawValue) values")
         }
         let storage = TorchStorage(key: key, type: type, bytes: bytes)
@@ -80,12 +80,17 @@ final class TorchPickleInterpreter: PickleInterpreter {
 
     /// The view `(offset, size, stride)` of `storage` (in elements) as a dense row-major tensor.
     static func rebuild(_ storage: TorchStorage, offset: Int, size: [Int], stride: [Int]) throws -> Tensor {
-        guard size.count == stride.count, offset >= 0, size.allSatisfy({ $0 >= 0 }), stride.allSatisfy({ $0 >= 0 }) else {
-            throw PickleRefusal("storage '\(storage.key)': invalid view offset \(offset) size \(size) stride \(stride)")
-        }
-        let count = size.reduce(1, *)
+        let invalid = PickleRefusal("storage '\(storage.key)': invalid view offset \(offset) size \(size) stride \(stride)")
+        guard size.count == stride.count, offset >= 0, stride.allSatisfy({ $0 >= 0 }),
+              let count = elementCount(size) else { throw invalid }
         guard count > 0 else { return Tensor(shape: size, data: []) }
-        let last = offset + zip(size, stride).reduce(0) { $0 + ($1.0 - 1) * $1.1 }
+        // Index of the view's last element; bounded by the storage, so no overflow past the check.
+        var last = offset
+        for (n, step) in zip(size, stride) {
+            let (reach, overflow) = (n - 1).multipliedReportingOverflow(by: step)
+            guard !overflow, reach <= storage.count else { throw invalid }
+            last += reach
+        }
         guard last < storage.count else {
             throw PickleRefusal("storage '\(storage.key)' has \(storage.count) values; the view (offset \(offset), "
                 + "size \(size), stride \(stride)) reaches index \(last)")

@@ -33,6 +33,17 @@ public enum WeightsFile {
         return hasher.finalizeHex()
     }
 
+    /// The file's size in bytes.
+    static func size(_ path: String) throws -> UInt64 {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw WeightsError.unreadable(file: path, reason: "cannot open for reading")
+        }
+        defer { try? handle.close() }
+        do { return try handle.seekToEnd() } catch {
+            throw WeightsError.unreadable(file: path, reason: "cannot determine the size (\(error))")
+        }
+    }
+
     /// The first `count` bytes of the file (fewer when it is shorter).
     /// - Throws: `WeightsError.unreadable` when the file is missing, a directory, unreadable or empty.
     static func head(_ path: String, count: Int) throws -> [UInt8] {

@@ -9,6 +9,7 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case missingKey(String, file: String)
     case wrongShape(key: String, expected: [Int], found: [Int], file: String)
     case unreadable(file: String, reason: String)
+    case unwritable(file: String, reason: String)
     case notFound(String)
 
     public var description: String {
@@ -17,7 +18,7 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
             return "\(file): missing key '\(key)'"
         case .wrongShape(let key, let expected, let found, let file):
             return "\(file): '\(key)' has shape \(describeShape(found)), expected \(describeShape(expected))"
-        case .unreadable(let file, let reason):
+        case .unreadable(let file, let reason), .unwritable(let file, let reason):
             return "\(file): \(reason)"
         case .notFound(let message):
             return message

@@ -1,6 +1,7 @@
 // ROC AUC as scikit-learn's roc_auc_score on multilabel scores (sklearn/metrics/_ranking.py,
-// _average_binary_score). Where sklearn raises ("Only one class present in y_true"), that is a
-// row (samples) or label (macro) whose targets are all 0 or all 1, we return NaN for the metric.
+// _average_binary_score). A row (samples) or label (macro) whose targets are all 0 or all 1 has
+// no AUC: scikit-learn 1.9 warns "Only one class is present in y_true" and its average is NaN
+// (older versions raise); we return NaN for the metric.
 import SweepPluginAPI
 
 /// Hand-worked: scores (0.1, 0.4, 0.35, 0.8) for labels (0, 0, 1, 1) rank 3 of the 4

@@ -5,7 +5,9 @@ import PackageDescription
 /// Modules flow one way:
 /// C wrappers -> SweepTensor -> SweepVision / SweepModels -> SweepTrain -> SweepData
 /// -> SweepCore (spec, trials, plugin registry; no numerics) -> SweepRunner -> `sweep`.
-/// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on.
+/// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on; the built-ins
+/// (`SweepStandardPlugins`) and the user's folders under `plugins/` (`SweepUserPlugins`) are registered
+/// by the `PluginRegistry` build-tool plugin, joined by `SweepPlugins`, and checked by `SweepPluginChecks`.
 let strict: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(

@@ -11,13 +11,16 @@ public struct LossExample: Sendable {
     public var logits: [Float]
     /// (rows, columns) row-major targets.
     public var targets: [Float]
+    /// Samples in the batch.
     public var rows: Int
+    /// Labels per sample.
     public var columns: Int
     /// The expected mean loss.
     public var expected: Double
     /// Accepted relative error (with an absolute floor of the same size).
     public var tolerance: Double
 
+    /// An example of `rows` x `columns` logits and targets whose mean loss is `expected`.
     public init(parameters: [String: ParameterValue] = [:], logits: [Float], targets: [Float],
                 rows: Int, columns: Int, expected: Double, tolerance: Double = 1e-6) {
         self.parameters = parameters
@@ -34,11 +37,14 @@ public struct LossExample: Sendable {
 public struct MetricExample: Sendable {
     /// Parameters given in the sweep file; the declared defaults fill the rest.
     public var parameters: [String: ParameterValue]
+    /// Scores, targets and threshold.
     public var input: MetricInput
+    /// The expected value, or NaN where the metric is undefined.
     public var expected: Double
     /// Accepted absolute error.
     public var tolerance: Double
 
+    /// An example whose metric value is `expected` (NaN: undefined).
     public init(parameters: [String: ParameterValue] = [:], input: MetricInput, expected: Double,
                 tolerance: Double = 1e-9) {
         self.parameters = parameters

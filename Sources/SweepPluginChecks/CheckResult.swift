@@ -20,9 +20,12 @@ public enum CheckProperty: String, Sendable, CaseIterable {
 
 /// One property a plugin failed, with the numbers that show it.
 public struct CheckFailure: Sendable, CustomStringConvertible {
+    /// The property that does not hold.
     public var property: CheckProperty
+    /// What was computed and what was expected.
     public var detail: String
 
+    /// A failure of `property`, explained by `detail`.
     public init(_ property: CheckProperty, _ detail: String) {
         self.property = property
         self.detail = detail
@@ -33,7 +36,9 @@ public struct CheckFailure: Sendable, CustomStringConvertible {
 
 /// The outcome of the shared suite for one plugin.
 public struct PluginCheckResult: Sendable, CustomStringConvertible {
+    /// Loss or metric.
     public var kind: PluginKind
+    /// The plugin's name.
     public var plugin: String
     /// Properties that were checked (failed or not).
     public var checked: [CheckProperty] = []
@@ -41,6 +46,7 @@ public struct PluginCheckResult: Sendable, CustomStringConvertible {
     public var skipped: [(property: CheckProperty, reason: String)] = []
     public var failures: [CheckFailure] = []
 
+    /// An empty result for the plugin `plugin`.
     public init(kind: PluginKind, plugin: String) {
         self.kind = kind
         self.plugin = plugin

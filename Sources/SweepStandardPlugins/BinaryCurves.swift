@@ -22,7 +22,11 @@ func binaryCurve(scores: some Collection<Double>, labels: some Collection<UInt8>
     return (tps, fps)
 }
 
-/// Area under the ROC curve; NaN when `labels` hold one class only (sklearn raises there).
+/// Area under the ROC curve; NaN when `labels` hold one class only (sklearn: NaN and a warning).
+///
+/// - Parameters:
+///   - scores: (n)
+///   - labels: (n), 0 or 1
 func rocAUC(scores: some Collection<Double>, labels: some Collection<UInt8>) -> Double {
     let (tps, fps) = binaryCurve(scores: scores, labels: labels)
     guard let p = tps.last, let n = fps.last, p > 0, n > 0 else { return .nan }
@@ -39,6 +43,10 @@ func rocAUC(scores: some Collection<Double>, labels: some Collection<UInt8>) -> 
 
 /// Average precision without interpolation; 0 when there is no positive label (sklearn sets the
 /// recall to one at every threshold then, which gives 0).
+///
+/// - Parameters:
+///   - scores: (n)
+///   - labels: (n), 0 or 1
 func averagePrecision(scores: some Collection<Double>, labels: some Collection<UInt8>) -> Double {
     let (tps, fps) = binaryCurve(scores: scores, labels: labels)
     guard let p = tps.last, p > 0 else { return 0 }

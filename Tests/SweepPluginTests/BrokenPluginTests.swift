@@ -70,6 +70,30 @@ private func bce(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float
     return total * scale
 }
 
+/// A correct BCE with pos_weight = negatives / positives from the context (as the future `bce`):
+/// the suite must not report it.
+private struct WeightedBCE: LossPlugin {
+    static let name = "weighted_bce"
+    static let summary = "bce with pos_weight from the training split"
+    let weights: [Double]
+    init(parameters: PluginParameters, context: LossContext) throws {
+        weights = context.positives.map { Double(context.samples - $0) / Double($0) }
+    }
+    func loss(logits: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>,
+              rows: Int, columns: Int, gradient: UnsafeMutableBufferPointer<Float>?) -> Double {
+        let n = rows * columns
+        var sum = 0.0
+        for i in 0..<n {
+            let x = Double(logits[i]), y = Double(targets[i]), w = weights[i % columns]
+            let softplusMinusX = max(-x, 0) + log1p(exp(-abs(x)))
+            sum += (1 - y) * x + (1 + (w - 1) * y) * softplusMinusX
+            let sigmoidMinusX = x >= 0 ? exp(-x) / (1 + exp(-x)) : 1 / (1 + exp(x))
+            gradient?[i] = Float(((1 - y) - (1 + (w - 1) * y) * sigmoidMinusX) / Double(n))
+        }
+        return sum / Double(n)
+    }
+}
+
 /// Depends on row order: the first row's first score.
 private struct FirstRowMetric: MetricPlugin {
     static let name = "first_row"
@@ -118,6 +142,12 @@ final class BrokenPluginTests: XCTestCase {
 
     private func failed(_ t: any MetricPlugin.Type) -> Set<CheckProperty> {
         Set(PluginChecks.check(metric: t).failures.map(\.property))
+    }
+
+    func testCorrectWeightedLossPasses() {
+        let result = PluginChecks.check(loss: WeightedBCE.self)
+        XCTAssertEqual(result.failures.count, 0, "\(result)")
+        XCTAssertEqual(Set(result.checked), [.construction, .gradient, .reduction, .finite])
     }
 
     func testWrongGradientIsReported() {

@@ -5,7 +5,9 @@ import PackageDescription
 /// Modules flow one way:
 /// C wrappers -> SweepTensor -> SweepVision / SweepModels -> SweepTrain -> SweepData
 /// -> SweepCore (spec, trials, plugin registry; no numerics) -> SweepRunner -> `sweep`.
-/// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on.
+/// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on; the built-ins
+/// (`SweepStandardPlugins`) and the user's folders under `plugins/` (`SweepUserPlugins`) are registered
+/// by the `PluginRegistry` build-tool plugin, joined by `SweepPlugins`, and checked by `SweepPluginChecks`.
 let strict: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -32,17 +34,28 @@ let package = Package(
         .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG"], swiftSettings: strict),
         .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"], swiftSettings: strict),
         .target(name: "SweepPluginAPI"),
-        .target(name: "SweepStandardPlugins", dependencies: ["SweepPluginAPI"], swiftSettings: strict),
+        // plugins: built-ins and the user's folders under plugins/, both registered by the
+        // PluginRegistry build-tool plugin (no hand-kept list), and the shared conformance suite
+        .executableTarget(name: "PluginRegistryGenerator"),
+        .plugin(name: "PluginRegistry", capability: .buildTool(), dependencies: ["PluginRegistryGenerator"]),
+        .target(name: "SweepStandardPlugins", dependencies: ["SweepPluginAPI"], swiftSettings: strict,
+                plugins: ["PluginRegistry"]),
+        .target(name: "SweepUserPlugins", dependencies: ["SweepPluginAPI"], path: "plugins",
+                exclude: ["README.md"], plugins: ["PluginRegistry"]),
+        .target(name: "SweepPlugins", dependencies: ["SweepPluginAPI", "SweepStandardPlugins", "SweepUserPlugins"]),
+        .target(name: "SweepPluginChecks", dependencies: ["SweepPluginAPI"]),
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"], swiftSettings: strict),
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepTrain", "SweepData", "SweepStandardPlugins",
+            "SweepCore", "SweepTrain", "SweepData", "SweepPlugins",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", "SweepCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SweepRunner", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
+            "SweepVision", "SweepTrain",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
@@ -51,7 +64,7 @@ let package = Package(
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
         .testTarget(name: "SweepVisionTests", dependencies: ["SweepVision"]),
         .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepVision"]),
-        .testTarget(name: "SweepPluginTests", dependencies: ["SweepStandardPlugins", "SweepPluginAPI"]),
+        .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),

@@ -50,6 +50,13 @@ public protocol LossPlugin: SweepPlugin {
     ///   - gradient: (rows, columns) row-major, overwritten when not nil.
     func loss(logits: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>,
               rows: Int, columns: Int, gradient: UnsafeMutableBufferPointer<Float>?) -> Double
+
+    /// Values at known points, checked by the shared suite (default: none).
+    static var examples: [LossExample] { get }
+    /// nil when `gradient` is the exact derivative of the returned mean, which the shared suite
+    /// checks against finite differences; otherwise the reason it is not (e.g. ASL treats its
+    /// focusing weights as constants), and the suite skips that one check (default: nil).
+    static var surrogateGradient: String? { get }
 }
 
 /// The inputs of a metric: per-class probabilities, 0/1 targets and the decision threshold.
@@ -84,4 +91,10 @@ public protocol MetricPlugin: SweepPlugin {
     init(parameters: PluginParameters) throws
     /// The metric's value; NaN where it is undefined (e.g. ROC AUC of a label with one class only).
     func evaluate(_ input: MetricInput) -> Double
+
+    /// Values at known points, checked by the shared suite (default: none).
+    static var examples: [MetricExample] { get }
+    /// The values the metric can take for `columns` labels, checked by the shared suite
+    /// (default: unbounded). NaN (undefined) is allowed outside it.
+    static func range(columns: Int) -> ClosedRange<Double>
 }

@@ -56,7 +56,7 @@ public struct Preprocessing: Sendable, Hashable, Codable {
     /// Stable text naming this transform, for cache keys: any change of size, mean
     /// or std changes it (floats written with their shortest round-trip spelling).
     public var identity: String {
-        "pil-rgb-resize-bilinear-\(size)x\(size)-totensor-normalize-nhwc"
+        "pil-rgb-resize-bilinear-pillow13-\(size)x\(size)-totensor-normalize-nhwc"
             + ";mean=" + mean.map { "\($0)" }.joined(separator: ",")
             + ";std=" + std.map { "\($0)" }.joined(separator: ",")
     }

@@ -61,19 +61,29 @@ int sweep_jpeg_decode(const unsigned char *data, size_t size,
   *out = NULL;
   if (size == 0) {
     snprintf(err, errlen, "empty file");
-    return -1;
+    return SWEEP_JPEG_ERROR;
   }
   cinfo.err = &jerr.pub;
   shim_install(&jerr);
   if (setjmp(jerr.jump)) {
     shim_message((j_common_ptr)&cinfo, &jerr, err, errlen);
+    int code = jerr.truncated ? SWEEP_JPEG_TRUNCATED
+               : cinfo.err->msg_code == JERR_NO_SOI ? SWEEP_JPEG_NOT_JPEG
+                                                    : SWEEP_JPEG_ERROR;
     jpeg_destroy_decompress(&cinfo);
     free(pixels);
-    return -1;
+    return code;
   }
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, (unsigned long)size);
   jpeg_read_header(&cinfo, TRUE);
+  if ((unsigned long long)cinfo.image_width * cinfo.image_height >
+      SWEEP_JPEG_MAX_PIXELS) {
+    snprintf(err, errlen, "image of %ux%u pixels exceeds the limit of %llu",
+             cinfo.image_width, cinfo.image_height, SWEEP_JPEG_MAX_PIXELS);
+    jpeg_destroy_decompress(&cinfo);
+    return SWEEP_JPEG_TOO_LARGE;
+  }
   switch (cinfo.jpeg_color_space) {
   case JCS_GRAYSCALE:
     cinfo.out_color_space = JCS_GRAYSCALE;
@@ -93,7 +103,7 @@ int sweep_jpeg_decode(const unsigned char *data, size_t size,
     snprintf(err, errlen, "out of memory for a %ux%u image",
              cinfo.output_width, cinfo.output_height);
     jpeg_destroy_decompress(&cinfo);
-    return -1;
+    return SWEEP_JPEG_ERROR;
   }
   while (cinfo.output_scanline < cinfo.output_height) {
     JSAMPROW row = pixels + stride * cinfo.output_scanline;

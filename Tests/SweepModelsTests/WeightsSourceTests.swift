@@ -48,7 +48,7 @@ final class WeightsSourceTests: XCTestCase {
 
     func testRandomInitFollowsTorchvisionScheme() throws {
         let loaded = try WeightsSource.random(seed: 5).load()
-        XCTAssertEqual(loaded.identity, "random:5")
+        XCTAssertEqual(loaded.identity, "random:5 init-v1")
         let w = loaded.stateDict
         XCTAssertEqual(w.count, ResNet50Layout.parameterShapes.count)
         for (key, shape) in ResNet50Layout.parameterShapes { XCTAssertEqual(w[key]?.shape, shape, key) }

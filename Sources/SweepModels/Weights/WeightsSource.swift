@@ -80,9 +80,13 @@ public enum WeightsSource: Sendable, Equatable, CustomStringConvertible {
     /// A stable name for these weights, for feature-cache keys: `sha256:<hex>` of the file's
     /// bytes, or `random:<seed>`.
     public func identity(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        guard let path = try resolvedPath(environment: environment) else { return description }
+        guard let path = try resolvedPath(environment: environment) else { return randomIdentity }
         return "sha256:" + (try WeightsFile.sha256(path: path))
     }
+
+    /// `random:<seed> init-v1`: names the initialisation scheme too, so a change to
+    /// `RandomInit` must bump the version and so invalidate cached features.
+    var randomIdentity: String { description + " init-v1" }
 
     /// The state_dict with its identity and origin.
     /// - Throws: `WeightsError` naming the file and what is wrong (see `WeightsFile.load`).
@@ -90,7 +94,7 @@ public enum WeightsSource: Sendable, Equatable, CustomStringConvertible {
         let path: String
         switch self {
         case .random(let seed):
-            return LoadedWeights(stateDict: RandomInit.resnet50(seed: seed), identity: description, origin: description)
+            return LoadedWeights(stateDict: RandomInit.resnet50(seed: seed), identity: randomIdentity, origin: description)
         case .file(let file): path = file
         case .imagenet: path = try Self.imagenetPath(environment: environment)
         }
@@ -103,7 +107,7 @@ public enum WeightsSource: Sendable, Equatable, CustomStringConvertible {
 public struct LoadedWeights: Sendable {
     /// Key -> tensor, PyTorch layout.
     public let stateDict: StateDict
-    /// `sha256:<hex>` of the file or `random:<seed>` (see `WeightsSource.identity`).
+    /// `sha256:<hex>` of the file or `random:<seed> init-v1` (see `WeightsSource.identity`).
     public let identity: String
     /// The file read, or `random:<seed>`: the name to give errors (`ResNet50(weights:file:)`).
     public let origin: String

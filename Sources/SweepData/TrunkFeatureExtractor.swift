@@ -1,0 +1,38 @@
+import SweepModels
+import SweepTensor
+import SweepVision
+
+/// The real `FeatureExtractor`: the JPEG pipeline (decode, Pillow resize, normalise) and the
+/// frozen ResNet50 trunk in eval mode, run by `TrunkRunner` on parallel streams.
+public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable {
+    public let runner: TrunkRunner
+    public let preprocessing: Preprocessing
+    /// Identity of the weights (`sha256:<hex>` of the file, or `random:<seed>`).
+    public let weightsIdentity: String
+    public let featureCount = ResNet50Layout.featureCount
+    /// Images per cache batch (progress is committed after each).
+    public let batchSize: Int
+
+    /// - Parameters:
+    ///   - streams: parallel trunk streams (normally the number of cores).
+    ///   - batchSize: images per committed cache batch.
+    public init(network: ResNet50, weightsIdentity: String, preprocessing: Preprocessing = .imagenet,
+                streams: Int, batchSize: Int = 64) {
+        runner = TrunkRunner(network: network, streams: streams)
+        self.preprocessing = preprocessing
+        self.weightsIdentity = weightsIdentity
+        self.batchSize = batchSize
+    }
+
+    /// Everything besides the image bytes that determines the features. `trunk-eval-v1` names
+    /// this implementation's semantics (eval-mode BatchNorm folded, pooled 2048 features).
+    public var identity: String {
+        "resnet50 trunk-eval-v1 | weights \(weightsIdentity) | preprocessing \(preprocessing.identity)"
+    }
+
+    public func extract(paths: [String], into output: UnsafeMutablePointer<Float>) throws {
+        let preprocessing = self.preprocessing
+        try runner.run(0..<paths.count, load: { i, slot in try preprocessing.load(paths[i], into: slot) },
+                       output: output)
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import SweepData
+import SweepModels
+import SweepTensor
+import SweepVision
+
+/// `sweep embed --weights W [--out FILE] IMAGE...`: the trunk's 2048 features per image.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Write the ResNet50 trunk's 2048 pooled features of each image.",
+        discussion: """
+            Output: CSV rows `path,f0,...,f2047` on stdout or in FILE, or a float32 .npy \
+            (N x 2048) when FILE ends in .npy. Images are streamed in bounded batches.
+            """)
+
+    @Option(help: "imagenet (torch hub cache), random[:SEED], or a .pth/.safetensors file.")
+    var weights: String
+
+    @Option(help: "Output file (.csv or .npy); default: CSV on stdout.")
+    var out: String?
+
+    @Option(help: "Parallel trunk streams (default: the number of cores).")
+    var streams: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Argument(help: "JPEG images.")
+    var images: [String]
+
+    func run() throws {
+        try runReportingErrors {
+            guard !images.isEmpty else { throw CommandError("no images given") }
+            let loaded = try WeightsSource(parsing: weights).load()
+            let network = try ResNet50(weights: loaded.stateDict, file: loaded.origin)
+            let extractor = TrunkFeatureExtractor(network: network, weightsIdentity: loaded.identity,
+                                                  streams: max(1, streams))
+            let sink = try FeatureSink(path: out, rows: images.count)
+            let features = FloatBuffer(count: extractor.batchSize * extractor.featureCount)
+            var start = 0
+            while start < images.count {
+                let batch = Array(images[start..<min(images.count, start + extractor.batchSize)])
+                try extractor.extract(paths: batch, into: features.pointer)
+                try sink.write(paths: batch, features: features.pointer, width: extractor.featureCount)
+                start += batch.count
+            }
+            try sink.finish()
+        }
+    }
+}
+
+/// Where `sweep embed` writes: CSV (stdout or file) or .npy, each file replaced atomically.
+final class FeatureSink {
+    let path: String?
+    let npy: Bool
+    let handle: FileHandle
+    let temporary: String?
+
+    init(path: String?, rows: Int) throws {
+        self.path = path
+        npy = path?.hasSuffix(".npy") ?? false
+        if let path {
+            let tmp = path + ".partial-\(getpid())"
+            guard FileManager.default.createFile(atPath: tmp, contents: nil),
+                  let h = FileHandle(forWritingAtPath: tmp) else {
+                throw CommandError("\(path): cannot create the output file")
+            }
+            handle = h
+            temporary = tmp
+        } else {
+            handle = FileHandle.standardOutput
+            temporary = nil
+        }
+        if npy { handle.write(NPY.header(rows: rows, columns: ResNet50Layout.featureCount)) }
+    }
+
+    /// Writes rows: features (paths.count, width).
+    func write(paths: [String], features: UnsafePointer<Float>, width: Int) throws {
+        if npy {
+            handle.write(Data(buffer: UnsafeBufferPointer(start: features, count: paths.count * width)))
+            return
+        }
+        var text = ""
+        for (i, path) in paths.enumerated() {
+            text += csvField(path)
+            for j in 0..<width { text += "," + "\(features[i * width + j])" }
+            text += "\n"
+        }
+        handle.write(Data(text.utf8))
+    }
+
+    func finish() throws {
+        guard let path, let temporary else { return }
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary, path) == 0 else { throw CommandError("\(path): cannot write the output file") }
+    }
+
+    deinit {
+        if let temporary, FileManager.default.fileExists(atPath: temporary) { unlink(temporary) }
+    }
+
+    func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// NumPy's .npy format, version 1.0, little-endian float32, C order.
+enum NPY {
+    static func header(rows: Int, columns: Int) -> Data {
+        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        let total = 10 + dict.utf8.count + 1
+        dict += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
+        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
+        let length = UInt16(dict.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
+        data.append(Data(dict.utf8))
+        return data
+    }
+}

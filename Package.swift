@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"], swiftSettings: strict),
         .target(name: "SweepPluginAPI"),
         .target(name: "SweepStandardPlugins", dependencies: ["SweepPluginAPI"], swiftSettings: strict),
-        .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"], swiftSettings: strict),
+        // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
+        .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
+                swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "Yams"]),

@@ -136,6 +136,40 @@ def lr_sequences():
         json.dump(doc, f)
 
 
+def optimizer_steps():
+    """Optimisers alone, on given gradients (no GEMM in the loop): 512 parameters, 5 steps of
+    random gradients (some tiny, some zero), lr from CosineAnnealingLR(T_max=5, eta_min=5e-3)."""
+    g = torch.Generator().manual_seed(99)
+    p0 = torch.randn(512, generator=g)
+    grads = []
+    for k in range(5):
+        gr = torch.randn(512, generator=g) * (10.0 ** torch.randint(-9, 1, (512,), generator=g).float())
+        gr[k::7] = 0
+        grads.append(gr)
+    cases = {
+        "adam": lambda ps: torch.optim.Adam(ps, lr=1e-3, foreach=False),
+        "adam_l2": lambda ps: torch.optim.Adam(ps, lr=1e-3, weight_decay=1e-2, foreach=False),
+        "adamw": lambda ps: torch.optim.AdamW(ps, lr=1e-3, weight_decay=1e-2, foreach=False),
+        "sgd_nesterov": lambda ps: torch.optim.SGD(ps, lr=1e-3, momentum=0.9, nesterov=True, weight_decay=1e-3, foreach=False),
+        "sgd_momentum": lambda ps: torch.optim.SGD(ps, lr=1e-3, momentum=0.9, foreach=False),
+        "sgd": lambda ps: torch.optim.SGD(ps, lr=1e-3, foreach=False),
+    }
+    doc = {"initial": floats(p0), "gradients": [floats(gr) for gr in grads], "runs": {}}
+    for name, make in cases.items():
+        p = torch.nn.Parameter(p0.clone())
+        opt = make([p])
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=5, eta_min=5e-3)
+        after = []
+        for gr in grads:
+            p.grad = gr.clone()
+            opt.step()
+            sched.step()
+            after.append(floats(p))
+        doc["runs"][name] = after
+    with open(os.path.join(OUT, "optimizer_steps.json"), "w") as f:
+        json.dump(doc, f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     x, y, pos_weight = make_data()
@@ -155,6 +189,7 @@ def main():
     run("sgd_momentum_depth3", 3, lambda p: torch.optim.SGD(p, lr=0.02, momentum=0.9, foreach=False),
         cosine, 10, x, y, pos_weight, init_seed=22)
     lr_sequences()
+    optimizer_steps()
 
 
 if __name__ == "__main__":

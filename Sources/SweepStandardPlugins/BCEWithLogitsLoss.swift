@@ -8,8 +8,11 @@ import SweepPluginAPI
 
 /// Binary cross-entropy on logits with an optional per-class weight of the positives.
 public struct BCEWithLogitsLoss: LossPlugin {
+    /// The name in sweep files.
     public static let name = "bce"
+    /// Shown by `sweep plugins`.
     public static let summary = "binary cross-entropy on logits (torch BCEWithLogitsLoss), mean over all cells; pos_weight auto = negatives/positives per class"
+    /// `pos_weight: auto | none | number | [list]`, default auto (the notebook).
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("pos_weight", .choiceOrNumbers, default: .string("auto"), choices: ["auto", "none"],
                       "weight of the positives per class: auto (negatives/positives in the training split, as the notebook), none (1), a number for every class, or a list"),

@@ -5,7 +5,9 @@ import SweepTensor
 public struct FeatureMatrix: @unchecked Sendable {
     /// (rows, columns) values; never written through.
     public let base: UnsafePointer<Float>
+    /// Number of samples.
     public let rows: Int
+    /// Features per sample.
     public let columns: Int
     /// Whatever owns the memory (a `FloatBuffer`, a mapping); nil when the caller guarantees it.
     public let owner: AnyObject?

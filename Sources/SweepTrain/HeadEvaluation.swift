@@ -13,6 +13,7 @@ extension Head {
     ///   - features: (rows, inputWidth) row-major.
     /// - Returns: (rows, classes) logits.
     public func logits(features: UnsafePointer<Float>, rows: Int) -> [Float] {
+        guard rows > 0 else { return [] }
         var out = [Float](repeating: 0, count: rows * config.classes)
         let buffers = EvaluationBuffers(layout: layout, rows: Head.evaluationChunk)
         out.withUnsafeMutableBufferPointer { dst in

@@ -10,11 +10,13 @@ public struct OptimizerConfig: Codable, Sendable, Equatable, Hashable {
         case sgd
     }
 
+    /// Which optimiser.
     public var kind: Kind
     /// Initial learning rate (the scheduler's base).
     public var learningRate: Double
-    /// Adam's beta1 and beta2.
+    /// Adam's beta1 (first-moment decay).
     public var beta1: Double
+    /// Adam's beta2 (second-moment decay).
     public var beta2: Double
     /// Adam's epsilon.
     public var eps: Double

@@ -10,6 +10,7 @@ public enum TrainError: Error, Equatable, Sendable, CustomStringConvertible {
     /// "Expected more than 1 value per channel when training").
     case batchOfOne(layer: String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case .invalidConfig(let property, let reason): return "\(property): \(reason)"

@@ -33,10 +33,28 @@ public func runTrial(data: TrialData, config: TrialConfig, loss: any LossPlugin,
     guard headConfig.depth == 0 || data.trainIndices.count > 1 else {
         throw TrainError.invalidData("the training split has 1 sample; BatchNorm1d needs at least 2 per batch")
     }
+    try checkLossColumns(loss, data: data)
     let trainer = try HeadTrainer(head: Head(config: headConfig, seed: config.seed), optimizer: config.optimizer,
                                   schedule: config.schedule, loss: loss, dropoutSeed: config.seed)
     var loop = TrialLoop(data: data, config: config, trainer: trainer, metrics: metrics)
     return loop.run(onEpoch: onEpoch)
+}
+
+/// Fails early when the loss cannot take this data's columns (a plugin answers NaN then),
+/// instead of reporting the trial as diverged at its first batch.
+private func checkLossColumns(_ loss: any LossPlugin, data: TrialData) throws {
+    let rows = min(2, data.trainIndices.count), classes = data.classes
+    let logits = [Float](repeating: 0, count: rows * classes)                     // (rows, C)
+    let targets = data.trainIndices.prefix(rows).flatMap { row in                  // (rows, C)
+        (0..<classes).map { Float(data.targets[row * classes + $0]) }
+    }
+    let value = logits.withUnsafeBufferPointer { l in
+        targets.withUnsafeBufferPointer { loss.loss(logits: l, targets: $0, rows: rows, columns: classes, gradient: nil) }
+    }
+    guard value.isFinite else {
+        throw TrainError.invalidConfig(property: "loss",
+            reason: "'\(type(of: loss).name)' gives \(value) on zero logits with \(classes) classes (built for other classes?)")
+    }
 }
 
 /// The state of a running trial.
@@ -142,53 +160,5 @@ struct TrialLoop {
         r.state = .diverged
         r.divergence = reason
         return r
-    }
-}
-
-/// The validation rows, gathered once, and their evaluation.
-struct ValidationSet {
-    let rows: Int
-    let classes: Int
-    /// (rows, D) features in validation order.
-    let features: FloatBuffer
-    /// (rows, C) targets as floats (for the loss) and bytes (for the metrics).
-    let targets: FloatBuffer
-    let targetBytes: [UInt8]
-    /// (rows, C) logits of the last evaluation.
-    let logits: FloatBuffer
-    let buffers: EvaluationBuffers
-
-    init(data: TrialData, head: Head) {
-        rows = data.validationIndices.count
-        classes = data.classes
-        features = FloatBuffer(count: rows * data.features.columns)
-        data.features.gather(data.validationIndices[...], into: features.pointer)
-        var bytes = [UInt8](repeating: 0, count: rows * classes)
-        targets = FloatBuffer(count: rows * classes)
-        for (k, row) in data.validationIndices.enumerated() {
-            for c in 0..<classes {
-                bytes[k * classes + c] = data.targets[row * classes + c]
-                targets.pointer[k * classes + c] = Float(data.targets[row * classes + c])
-            }
-        }
-        targetBytes = bytes
-        logits = FloatBuffer(count: rows * classes)
-        buffers = EvaluationBuffers(layout: head.layout, rows: Head.evaluationChunk)
-    }
-
-    /// Eval-mode logits of every validation row, their loss and every metric.
-    func evaluate(trainer: HeadTrainer, metrics: [NamedMetric], config: TrialConfig) -> (Double, [String: Double]) {
-        let head = trainer.head, width = head.config.inputWidth
-        var start = 0
-        while start < rows {
-            let n = min(Head.evaluationChunk, rows - start)
-            head.evaluate(x: features.pointer + start * width, rows: n,
-                          logits: logits.pointer + start * classes, buffers: buffers)
-            start += n
-        }
-        let loss = trainer.loss(logits: logits.pointer, targets: targets.pointer, rows: rows)
-        guard loss.isFinite else { return (loss, [:]) }
-        return (loss, EpochScores.evaluate(metrics, logits: logits.pointer, targets: targetBytes,
-                                           rows: rows, classes: classes, config: config))
     }
 }

@@ -6,11 +6,15 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     public var depth: Int = 2
     /// Dropout probability of the hidden blocks (0: no Dropout layers).
     public var dropout: Double = 0.3
+    /// Optimiser and its base learning rate.
     public var optimizer: OptimizerConfig = .adam()
+    /// Learning-rate schedule.
     public var schedule: LRSchedule = .cosine(tMax: 5, etaMin: 5e-3)
     /// Whether the scheduler steps after every batch or after every epoch.
     public var stepping: ScheduleStepping = .batch
+    /// Passes over the training split.
     public var epochs: Int = 10
+    /// Training rows per optimiser step (see `runTrial` for a last batch of one).
     public var batchSize: Int = 128
     /// Seeds the head's initialisation, the batch order and the dropout masks.
     public var seed: UInt64 = 0

@@ -3,9 +3,12 @@ import SweepTensor
 
 /// A metric plugin instance under the name the trial reports it by.
 public struct NamedMetric: Sendable {
+    /// The key of its values in the epoch records (e.g. `f1_samples`).
     public var name: String
+    /// The configured plugin instance.
     public var metric: any MetricPlugin
 
+    /// Names a metric instance.
     public init(name: String, metric: any MetricPlugin) {
         self.name = name
         self.metric = metric
@@ -20,7 +23,9 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var epoch: Int
     /// The learning rate after the epoch's scheduler steps (what the next step would use).
     public var learningRate: Double
+    /// Sample-weighted mean of the epoch's batch losses (train mode).
     public var trainLoss: Double
+    /// Loss of all validation predictions (eval mode).
     public var validationLoss: Double
     /// Metric name -> value on the training predictions (train mode, as made during the epoch).
     public var trainMetrics: [String: Double]
@@ -44,6 +49,7 @@ public struct TrialResult: Sendable {
     public var epochs: [EpochRecord]
     /// Index into `epochs` of the best epoch by the objective; nil if none had a number.
     public var bestEpoch: Int?
+    /// Whether all epochs ran.
     public var state: TrialState
     /// When diverged: where and which loss (e.g. "training loss nan at epoch 3, batch 5").
     public var divergence: String?

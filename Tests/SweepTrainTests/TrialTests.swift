@@ -127,8 +127,9 @@ final class TrialTests: XCTestCase {
                                       context: data.lossContext(classNames: ["a", "b", "c", "d"]))
         let late = try run(config(), loss: failing)
         XCTAssertEqual(late.state, .diverged)
-        XCTAssertEqual(late.epochs.count, 2)   // 11 calls an epoch (10 batches + validation)
-        XCTAssertEqual(late.divergence, "training loss nan at epoch 2, batch 2")
+        // 1 call for the column check, then 11 an epoch (10 batches + validation): call 25 is epoch 2, batch 1
+        XCTAssertEqual(late.epochs.count, 2)
+        XCTAssertEqual(late.divergence, "training loss nan at epoch 2, batch 1")
         XCTAssertNotNil(late.bestState)
         // the notebook's settings at learning rate 10 run to the end without crashing
         let wild = try run(config { $0.optimizer = .adam(learningRate: 10) })
@@ -181,5 +182,16 @@ final class TrialTests: XCTestCase {
         XCTAssertEqual(scores[1], 0.75, accuracy: 1e-7)
         XCTAssertEqual(scores[2], 0.5)
         XCTAssertEqual(scores[3], 0.5)
+    }
+}
+
+extension TrialTests {
+    func testLossBuiltForOtherClassesFailsBeforeTraining() throws {
+        let data = try synthetic.trialData(train: 300)
+        let threeClasses = try BCEWithLogitsLoss(parameters: PluginParameters(),
+                                                 context: LossContext(classNames: ["a", "b", "c"], positives: [1, 1, 1], samples: 3))
+        XCTAssertThrowsError(try runTrial(data: data, config: config(), loss: threeClasses, metrics: [cellAccuracy()])) {
+            XCTAssertTrue("\($0)".hasPrefix("loss: 'bce' gives nan"), "\($0)")
+        }
     }
 }

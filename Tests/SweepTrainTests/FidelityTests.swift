@@ -131,7 +131,7 @@ final class FidelityTests: XCTestCase {
                 }
                 err = max(err, abs(Double(rmOurs[c]) - rmTorch[c] - correction) / scale)
             }
-            note("running_mean (of tensor scale, bias-corrected)", err)
+            note(noisyBiases ? "running_mean (of tensor scale, bias-corrected)" : "running_mean (of tensor scale)", err)
             XCTAssertLessThanOrEqual(err, 1e-5, "\(name): running_mean of layer \(n.index)")
         }
         print("\(name): " + worst.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2e", $0.value))" }.joined(separator: "; "))

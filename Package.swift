@@ -44,7 +44,9 @@ let package = Package(
                 exclude: ["README.md"], plugins: ["PluginRegistry"]),
         .target(name: "SweepPlugins", dependencies: ["SweepPluginAPI", "SweepStandardPlugins", "SweepUserPlugins"]),
         .target(name: "SweepPluginChecks", dependencies: ["SweepPluginAPI"]),
-        .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"], swiftSettings: strict),
+        // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
+        .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
+                swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),

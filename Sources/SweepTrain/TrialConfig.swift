@@ -1,0 +1,69 @@
+/// The hyperparameters of one trial. The defaults are the notebook's settings: depth 2,
+/// dropout 0.3, Adam 1e-3, CosineAnnealingLR(T_max 5, eta_min 5e-3) stepped per batch,
+/// batch 128, 10 epochs, threshold 0.5, best epoch by validation sample-F1.
+public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
+    /// Hidden blocks of the head.
+    public var depth: Int = 2
+    /// Dropout probability of the hidden blocks (0: no Dropout layers).
+    public var dropout: Double = 0.3
+    /// Optimiser and its base learning rate.
+    public var optimizer: OptimizerConfig = .adam()
+    /// Learning-rate schedule.
+    public var schedule: LRSchedule = .cosine(tMax: 5, etaMin: 5e-3)
+    /// Whether the scheduler steps after every batch or after every epoch.
+    public var stepping: ScheduleStepping = .batch
+    /// Passes over the training split.
+    public var epochs: Int = 10
+    /// Training rows per optimiser step (see `runTrial` for a last batch of one).
+    public var batchSize: Int = 128
+    /// Seeds the head's initialisation, the batch order and the dropout masks.
+    public var seed: UInt64 = 0
+    /// A class is predicted when its score is > threshold (handed to the metrics).
+    public var threshold: Double = 0.5
+    /// What picks the best epoch.
+    public var objective: Objective = Objective()
+    /// How logits become the scores the metrics see.
+    public var scores: ScoreActivation = .sigmoid
+
+    /// The notebook's settings.
+    public init() {}
+
+    /// Checks every field; the error names the property.
+    public func validate() throws {
+        try optimizer.validate()
+        try schedule.validate()
+        guard epochs > 0 else { throw TrainError.invalidConfig(property: "epochs", reason: "must be positive, got \(epochs)") }
+        guard batchSize > 0 else { throw TrainError.invalidConfig(property: "batch_size", reason: "must be positive, got \(batchSize)") }
+        guard threshold.isFinite else { throw TrainError.invalidConfig(property: "threshold", reason: "must be finite") }
+        guard !objective.metric.isEmpty else { throw TrainError.invalidConfig(property: "objective.metric", reason: "is empty") }
+    }
+}
+
+/// The validation number the best epoch maximises or minimises.
+public struct Objective: Codable, Sendable, Equatable, Hashable {
+    /// A metric's name as passed to the trial, or `loss` for the validation loss.
+    public var metric: String
+    /// True to maximise (F1), false to minimise (loss, hamming loss).
+    public var higherIsBetter: Bool
+
+    /// Validation sample-F1, maximised (the notebook's choice).
+    public init(metric: String = "f1_samples", higherIsBetter: Bool = true) {
+        self.metric = metric
+        self.higherIsBetter = higherIsBetter
+    }
+
+    /// Whether `value` beats `best` (NaN never does; ties keep the earlier epoch).
+    func improves(_ value: Double, on best: Double?) -> Bool {
+        guard !value.isNaN else { return false }
+        guard let best else { return true }
+        return higherIsBetter ? value > best : value < best
+    }
+}
+
+/// How the metrics' scores come from the logits.
+public enum ScoreActivation: String, Codable, Sendable, Equatable, Hashable {
+    /// Per-cell sigmoid (multi-label losses: bce, focal, asl).
+    case sigmoid
+    /// Per-row softmax (single-label `cross_entropy`).
+    case softmax
+}

@@ -51,7 +51,7 @@ let package = Package(
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepTrain", "SweepData", "SweepPlugins",
+            "SweepCore", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .executableTarget(name: "sweep", dependencies: [

@@ -7,7 +7,7 @@ public struct WorkerService: Sendable {
     /// Runs one trial: reports epochs through `emitEpoch` (JSON payloads) and returns the JSON
     /// of its outcome. Throwing `TrialRejection` rejects the trial (no retry); any other error
     /// is reported as a rejection too, with its description.
-    public typealias TrialHandler = @Sendable (TrialTicket, _ emitEpoch: @Sendable (String) -> Void) async throws -> String
+    public typealias TrialHandler = @Sendable (TrialTicket, _ emitEpoch: @escaping @Sendable (String) -> Void) async throws -> String
 
     public var pid: Int32
     public var handler: TrialHandler

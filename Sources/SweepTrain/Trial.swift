@@ -144,7 +144,9 @@ struct TrialLoop {
                                      trainMetrics: trainMetrics, validationMetrics: validationMetrics,
                                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
             result.epochs.append(record)
-            let objective = config.objective.metric == "loss" ? validationLoss : (validationMetrics[config.objective.metric] ?? .nan)
+            let objective = config.objective.onTrainingSplit
+                ? (config.objective.metric == "loss" ? record.trainLoss : (trainMetrics[config.objective.metric] ?? .nan))
+                : (config.objective.metric == "loss" ? validationLoss : (validationMetrics[config.objective.metric] ?? .nan))
             if config.objective.improves(objective, on: bestValue) {
                 bestValue = objective
                 result.bestEpoch = epoch

@@ -41,8 +41,10 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
 
 /// The validation number the best epoch maximises or minimises.
 public struct Objective: Codable, Sendable, Equatable, Hashable {
-    /// A metric's name as passed to the trial, or `loss` for the validation loss.
+    /// A metric's name as passed to the trial, or `loss` for the loss.
     public var metric: String
+    /// Measured on the training split instead of the validation split (default false).
+    public var onTrainingSplit: Bool = false
     /// True to maximise (F1), false to minimise (loss, hamming loss).
     public var higherIsBetter: Bool
 

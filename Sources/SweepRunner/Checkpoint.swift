@@ -1,0 +1,89 @@
+import Foundation
+import SweepCore
+import SweepModels
+import SweepTensor
+import SweepTrain
+import SweepVision
+
+/// Everything needed to use a trained head, stored as `model.json` beside `head.safetensors`
+/// (PyTorch `nn.Sequential` key names, so the head also loads into PyTorch).
+public struct ModelCard: Codable, Sendable {
+    /// `sweep-head-v1`.
+    public var format = "sweep-head-v1"
+    /// Class names, in the order of the head's outputs.
+    public var classNames: [String]
+    /// A class is predicted when its probability is > threshold.
+    public var threshold: Double
+    /// sigmoid (multi-label) or softmax (single-label losses).
+    public var scores: ScoreActivation
+    /// The head's shape.
+    public var head: SweepTrain.HeadConfig
+    /// The trunk: `resnet50`, where its weights came from and their identity.
+    public var trunk: Trunk
+    /// The image preprocessing the trunk features were computed with.
+    public var preprocessing: Preprocessing
+    /// The trial this head comes from, its swept parameters and best epoch's metrics.
+    public var trial: TrialInfo
+
+    /// The frozen trunk a head was trained on.
+    public struct Trunk: Codable, Sendable {
+        public var name: String
+        /// What `sweep` was given: `imagenet`, `random:0` or a path.
+        public var weights: String
+        /// `sha256:<hex>` of the weights file or `random:<seed> init-v1`.
+        public var identity: String
+    }
+
+    /// Where the head came from.
+    public struct TrialInfo: Codable, Sendable {
+        public var id: String
+        public var sweep: String
+        public var parameters: [String: SweptValue]
+        public var bestEpoch: Int?
+        public var validation: [String: Double]
+        /// Describes the data the head was trained on (says when it was synthetic).
+        public var data: String
+    }
+}
+
+/// Reading and writing head checkpoints.
+public enum Checkpoint {
+    public static let weightsFile = "head.safetensors"
+    public static let cardFile = "model.json"
+
+    /// Writes a checkpoint folder atomically: into `<path>.partial-<pid>`, then renamed to `path`.
+    public static func write(state: [String: Tensor], card: ModelCard, to path: String) throws {
+        let fm = FileManager.default
+        let tmp = "\(path).partial-\(getpid())"
+        try? fm.removeItem(atPath: tmp)
+        try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        try Safetensors.write(state, metadata: ["format": card.format], to: tmp + "/" + weightsFile)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        try DurableFiles.writeAtomically(try encoder.encode(card), to: tmp + "/" + cardFile)
+        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+        guard rename(tmp, path) == 0 else {
+            throw FileError(path: path, reason: "rename: \(String(cString: strerror(errno)))")
+        }
+        DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    /// Reads a checkpoint folder (or the `best` link to one).
+    public static func read(_ path: String) throws -> (card: ModelCard, head: Head) {
+        let cardPath = path + "/" + cardFile
+        guard let data = FileManager.default.contents(atPath: cardPath) else {
+            throw FileError(path: cardPath, reason: "no model card here; is this a sweep checkpoint folder (e.g. results/<name>/best)?")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let card: ModelCard
+        do {
+            card = try decoder.decode(ModelCard.self, from: data)
+        } catch {
+            throw FileError(path: cardPath, reason: "not a model card: \(error)")
+        }
+        let (tensors, _) = try Safetensors.read(path: path + "/" + weightsFile)
+        return (card, try Head(config: card.head, state: tensors))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import SweepCore
+import SweepData
+import SweepPluginAPI
+import SweepTensor
+import SweepTrain
+
+/// Runs trials inside a worker: cached features (memory-mapped once), plugins built from
+/// the trial's config, the SweepTrain loop, and the best epoch's head written to
+/// `checkpoints/<id>/`.
+public final class TrialExecutor: @unchecked Sendable {
+    let context: WorkerContext
+    let catalog: PluginCatalog
+    let features: CachedFeatures
+    let data: TrialData
+
+    /// Maps the cached features and checks them against the context.
+    public init(context: WorkerContext, catalog: PluginCatalog) throws {
+        self.context = context
+        self.catalog = catalog
+        features = try FeatureCache(directory: URL(fileURLWithPath: context.cacheDirectory)).open(key: context.cacheKey)
+        data = TrialData(features: FeatureMatrix(base: features.pointer, rows: features.rows, columns: features.columns,
+                                                 owner: features),
+                         targets: context.targets, classes: context.classNames.count,
+                         trainIndices: context.trainIndices, validationIndices: context.validationIndices)
+        try data.validate()
+    }
+
+    /// Runs one trial; `emitEpoch` receives each epoch's `EpochMetrics` as JSON. Returns the
+    /// `TrialOutcome` JSON.
+    public func run(_ ticket: TrialTicket, emitEpoch: @escaping @Sendable (String) -> Void) throws -> String {
+        let assignment = try JSONDecoder().decode(TrialAssignment.self, from: Data(ticket.payload.utf8))
+        let config = assignment.config
+        let train = config.train
+        let lossType = try catalog.loss(named: train.loss.name)
+        let loss = try lossType.init(
+            parameters: try PluginParameters(resolving: train.loss.parameters, against: lossType.parameters, plugin: lossType.name),
+            context: data.lossContext(classNames: context.classNames))
+        let metrics = try train.metrics.map { choice -> NamedMetric in
+            let type = try catalog.metric(named: choice.name)
+            let parameters = try PluginParameters(resolving: choice.parameters, against: type.parameters, plugin: type.name)
+            return NamedMetric(name: choice.name, metric: try type.init(parameters: parameters))
+        }
+        let result = try runTrial(data: data, config: Self.trainConfig(config), loss: loss, metrics: metrics) { record in
+            if let json = try? Self.encode(Self.epochMetrics(record)) { emitEpoch(json) }
+        }
+        let epochs = result.epochs.map(Self.epochMetrics)
+        let best = TrialRecord.bestEpoch(of: epochs, by: train.objective)
+        var written = false
+        if let state = result.bestState, result.bestEpoch != nil {
+            let card = ModelCard(
+                classNames: context.classNames, threshold: train.threshold, scores: Self.scores(train.loss.name),
+                head: result.headConfig,
+                trunk: .init(name: config.backbone.name, weights: context.weights, identity: context.weightsIdentity),
+                preprocessing: context.preprocessing,
+                trial: .init(id: ticket.id, sweep: context.sweep, parameters: assignment.parameters, bestEpoch: result.bestEpoch,
+                             validation: epochs.first { $0.epoch == result.bestEpoch }?.val ?? [:],
+                             data: context.dataDescription))
+            try Checkpoint.write(state: state, card: card, to: context.checkpointsDirectory + "/" + ticket.id)
+            written = true
+        }
+        let outcome = TrialOutcome(state: result.state == .complete ? .complete : .diverged, epochs: epochs,
+                                   bestEpoch: best?.epoch, objective: best?.value, checkpointWritten: written)
+        return try outcome.json()
+    }
+
+    /// The sweep file's training settings in SweepTrain's terms.
+    static func trainConfig(_ c: SweepCore.TrialConfig) -> SweepTrain.TrialConfig {
+        let t = c.train
+        var out = SweepTrain.TrialConfig()
+        out.depth = t.head.depth
+        out.dropout = t.head.dropout
+        switch t.optimizer.name {
+        case .adam: out.optimizer = .adam(learningRate: t.optimizer.lr, weightDecay: t.optimizer.weightDecay)
+        case .adamw: out.optimizer = .adamW(learningRate: t.optimizer.lr, weightDecay: t.optimizer.weightDecay)
+        case .sgd: out.optimizer = .sgd(learningRate: t.optimizer.lr, momentum: t.optimizer.momentum,
+                                        nesterov: t.optimizer.nesterov, weightDecay: t.optimizer.weightDecay)
+        }
+        switch t.schedule.name {
+        case .constant: out.schedule = .constant
+        case .step: out.schedule = .step(stepSize: t.schedule.stepSize ?? 1, gamma: t.schedule.gamma)
+        case .cosine: out.schedule = .cosine(tMax: t.schedule.tMax ?? 1, etaMin: t.schedule.etaMin)
+        }
+        out.stepping = t.schedule.step == .batch ? .batch : .epoch
+        out.epochs = t.epochs
+        out.batchSize = t.batchSize
+        out.seed = UInt64(truncatingIfNeeded: c.seed)
+        out.threshold = t.threshold
+        var objective = SweepTrain.Objective(metric: t.objective.metric, higherIsBetter: t.objective.direction == .max)
+        objective.onTrainingSplit = t.objective.split == .train
+        out.objective = objective
+        out.scores = scores(t.loss.name)
+        return out
+    }
+
+    /// Softmax scores for the single-label loss, sigmoid otherwise.
+    static func scores(_ loss: String) -> ScoreActivation { loss == "cross_entropy" ? .softmax : .sigmoid }
+
+    static func epochMetrics(_ r: EpochRecord) -> EpochMetrics {
+        var train = r.trainMetrics, val = r.validationMetrics
+        train["loss"] = r.trainLoss
+        val["loss"] = r.validationLoss
+        return EpochMetrics(epoch: r.epoch, lr: r.learningRate, train: train, val: val, seconds: r.seconds)
+    }
+
+    static func encode(_ e: EpochMetrics) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return String(decoding: try encoder.encode(e), as: UTF8.self)
+    }
+}
+
+/// The payload of a `TrialTicket`: the trial's resolved settings and its swept values.
+public struct TrialAssignment: Codable, Sendable {
+    public var config: SweepCore.TrialConfig
+    public var parameters: [String: SweptValue]
+
+    public init(_ trial: Trial) {
+        config = trial.config
+        parameters = trial.parameterValues
+    }
+
+    /// JSON text for a ticket.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SweepVision
+
+/// What every worker of a sweep shares, written once by the orchestrator to
+/// `results/<name>/context.json` and read by `sweep worker --context FILE`.
+public struct WorkerContext: Codable, Sendable {
+    /// The sweep's name.
+    public var sweep: String
+    /// The feature cache folder and the key of this data set's features.
+    public var cacheDirectory: String
+    public var cacheKey: String
+    /// Class names, in column order.
+    public var classNames: [String]
+    /// (N, C) 0/1 targets, row-major, in the cache's row order.
+    public var targets: [UInt8]
+    /// Row numbers of the training and validation splits.
+    public var trainIndices: [Int]
+    public var validationIndices: [Int]
+    /// Where workers write `checkpoints/<id>/`.
+    public var checkpointsDirectory: String
+    /// OpenBLAS threads per worker (workers x threads = cores).
+    public var blasThreads: Int
+    /// For model cards: the trunk weights as given, their identity, the preprocessing.
+    public var weights: String
+    public var weightsIdentity: String
+    public var preprocessing: Preprocessing
+    /// Describes the data (says when it is synthetic).
+    public var dataDescription: String
+
+    /// Reads a context file.
+    public static func read(_ path: String) throws -> WorkerContext {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, reason: "cannot read the worker context")
+        }
+        return try JSONDecoder().decode(WorkerContext.self, from: data)
+    }
+
+    /// Writes it atomically.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try DurableFiles.writeAtomically(try encoder.encode(self), to: path)
+    }
+}

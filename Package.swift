@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "Yams"]),
         .target(name: "SweepRunner", dependencies: ["SweepCore", "SweepTrain", "SweepData", "SweepStandardPlugins"]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SweepRunner", "SweepData", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepModels", "SweepTensor"], swiftSettings: strict),
         // tests

@@ -6,5 +6,5 @@ struct Sweep: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "AutoML sweeps of multi-label image classifiers on cached ResNet50 features.",
-        subcommands: [])
+        subcommands: [DataCommand.self])
 }

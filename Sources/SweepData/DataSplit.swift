@@ -1,0 +1,104 @@
+import Foundation
+
+/// A train/validation split with everything needed to reproduce it; written beside every result.
+public struct DataSplit: Codable, Equatable, Sendable {
+    /// How the split was drawn.
+    public enum Method: String, Codable, Sendable, CaseIterable {
+        /// `torch.utils.data.random_split` with a seeded `torch.Generator` (the notebook's split).
+        case random
+        /// Iterative stratification (Sechidis et al. 2011) with seeded tie-breaks.
+        case iterativeStratification = "iterative-stratification"
+    }
+
+    /// How the split was drawn.
+    public var method: Method
+    /// The seed.
+    public var seed: UInt64
+    /// The validation fraction f; the validation part has int(N * f) images.
+    public var validationFraction: Double
+    /// N, the number of images split.
+    public var imageCount: Int
+    /// The labels file of the data set split.
+    public var labelsFile: String
+    /// Whether the data set is synthetic.
+    public var isSynthetic: Bool
+    /// How to reproduce the split, in words (and, for `random`, in PyTorch).
+    public var recipe: String
+    /// 0-based training rows (the order the method produced).
+    public var trainIndices: [Int]
+    /// 0-based validation rows.
+    public var validationIndices: [Int]
+    /// Image paths of the training rows (relative to the data set root).
+    public var trainFiles: [String]
+    /// Image paths of the validation rows.
+    public var validationFiles: [String]
+
+    /// Splits `dataset` with `method`.
+    public static func make(_ dataset: LabelledImages, method: Method, validationFraction f: Double,
+                            seed: UInt64) throws(DataSplitError) -> DataSplit {
+        let n = dataset.count
+        guard f > 0, f < 1 else { throw DataSplitError(message: "validation fraction \(f) is not strictly between 0 and 1") }
+        guard n <= TorchRandomSplit.maximumCount else { throw DataSplitError(message: "\(n) images is more than the \(TorchRandomSplit.maximumCount) supported") }
+        let k = TorchRandomSplit.validationCount(n, f)
+        guard k > 0, k < n else {
+            throw DataSplitError(message: "validation fraction \(f) of \(n) images gives \(k) validation and \(n - k) training images; both must be at least 1")
+        }
+        let parts: (train: [Int], validation: [Int])
+        let recipe: String
+        switch method {
+        case .random:
+            parts = TorchRandomSplit.split(count: n, validationFraction: f, seed: seed)
+            recipe = "torch.utils.data.random_split(dataset, [\(n - k), \(k)], generator=torch.Generator().manual_seed(\(seed))): train = first \(n - k) of torch.randperm(\(n)), validation = the rest; indices are 0-based rows of the data set"
+        case .iterativeStratification:
+            parts = IterativeStratification.split(targets: dataset.targets, classCount: dataset.classCount,
+                                                  validationFraction: f, seed: seed)
+            recipe = "iterative stratification (Sechidis, Tsoumakas & Vlahavas 2011) into \(n - k) train / \(k) validation, ties broken by xoshiro256** seeded with \(seed) (sweep's SweepData.IterativeStratification); indices are 0-based rows"
+        }
+        return DataSplit(method: method, seed: seed, validationFraction: f, imageCount: n,
+                         labelsFile: dataset.labelsFile.path, isSynthetic: dataset.isSynthetic, recipe: recipe,
+                         trainIndices: parts.train, validationIndices: parts.validation,
+                         trainFiles: parts.train.map { dataset.imagePaths[$0] },
+                         validationFiles: parts.validation.map { dataset.imagePaths[$0] })
+    }
+
+    /// Pretty, key-sorted JSON.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// A split read back from `json()`.
+    public static func read(json data: Data) throws -> DataSplit {
+        try JSONDecoder().decode(DataSplit.self, from: data)
+    }
+
+    /// CSV `index,filename,subset` with one row per image in the order of the split
+    /// (training rows first), paths quoted per RFC 4180 when needed.
+    public func csv() -> String {
+        var out = "index,filename,subset\n"
+        for (i, file) in zip(trainIndices, trainFiles) { out += "\(i),\(csvField(file)),train\n" }
+        for (i, file) in zip(validationIndices, validationFiles) { out += "\(i),\(csvField(file)),validation\n" }
+        return out
+    }
+
+    /// Writes `<name>.json` and `<name>.csv` into `folder`.
+    public func write(to folder: URL, name: String = "split") throws {
+        try json().write(to: folder.appendingPathComponent("\(name).json"), options: .atomic)
+        try Data(csv().utf8).write(to: folder.appendingPathComponent("\(name).csv"), options: .atomic)
+    }
+}
+
+/// A split that cannot be drawn as asked.
+public struct DataSplitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}
+
+/// `text` as one RFC 4180 field.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

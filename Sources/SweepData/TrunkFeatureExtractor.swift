@@ -26,8 +26,11 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
 
     /// Everything besides the image bytes that determines the features. `trunk-eval-v1` names
     /// this implementation's semantics (eval-mode BatchNorm folded, pooled 2048 features).
-    public var identity: String {
-        "resnet50 trunk-eval-v1 | weights \(weightsIdentity) | preprocessing \(preprocessing.identity)"
+    public var identity: String { Self.identity(weights: weightsIdentity, preprocessing: preprocessing) }
+
+    /// The identity of features from these weights and preprocessing.
+    public static func identity(weights: String, preprocessing: Preprocessing) -> String {
+        "resnet50 trunk-eval-v1 | weights \(weights) | preprocessing \(preprocessing.identity)"
     }
 
     public func extract(paths: [String], into output: UnsafeMutablePointer<Float>) throws {

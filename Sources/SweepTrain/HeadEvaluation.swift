@@ -29,13 +29,18 @@ extension Head {
         return out
     }
 
-    /// Evaluation-mode probabilities (sigmoid of the logits) of `rows` samples.
+    /// Evaluation-mode probabilities of `rows` samples: sigmoid per cell (multi-label) or
+    /// softmax per row (single-label), as the metrics see them.
     ///
     /// - Parameters:
     ///   - features: (rows, inputWidth) row-major.
     /// - Returns: (rows, classes) probabilities in Double.
-    public func probabilities(features: UnsafePointer<Float>, rows: Int) -> [Double] {
-        logits(features: features, rows: rows).map { sigmoid(Double($0)) }
+    public func probabilities(features: UnsafePointer<Float>, rows: Int, activation: ScoreActivation = .sigmoid) -> [Double] {
+        let z = logits(features: features, rows: rows)   // (rows, classes)
+        return z.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return [] }
+            return EpochScores.scores(base, rows: rows, classes: config.classes, activation: activation)
+        }
     }
 
     /// Evaluation-mode forward of at most `buffers.rows` contiguous rows.

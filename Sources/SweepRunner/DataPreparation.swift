@@ -1,0 +1,40 @@
+import Foundation
+import SweepCore
+import SweepData
+
+/// The images and labels a sweep trains on, and a sentence saying what they are.
+public struct PreparedData: Sendable {
+    public var dataset: LabelledImages
+    /// e.g. `MIML at data/miml (2000 images)` or `SYNTHETIC stand-in for MIML … at data/miml`.
+    public var description: String
+}
+
+/// Finds the sweep's data set, generating the synthetic MIML stand-in when the path does not
+/// exist and the sweep file allows it (`data.synthesize_if_missing`, default true).
+public enum DataPreparation {
+    /// Images the synthetic stand-in gets (as many as MIML has).
+    public static let syntheticImages = 2000
+
+    public static func prepare(_ spec: DataSpec, log: @escaping (String) -> Void) throws -> PreparedData {
+        let path = spec.path
+        if !FileManager.default.fileExists(atPath: path) {
+            guard spec.format == .miml, spec.synthesizeIfMissing else {
+                throw FileError(path: path, reason: "the data set does not exist")
+            }
+            log("\(path) not found: the MIML data set cannot be downloaded here, so sweep generates its "
+                + "synthetic stand-in there (\(syntheticImages) procedurally drawn scenes, MIML layout, seed 0). "
+                + "Results will say they come from synthetic data.")
+            let start = Date()
+            let summary = try SyntheticMIML.generate(into: URL(fileURLWithPath: path), count: syntheticImages, seed: 0) { done in
+                if done % 250 == 0 { log("  generated \(done)/\(syntheticImages) images") }
+            }
+            log(String(format: "  %d images (%.1f MB of JPEG) in %.1f s", summary.images,
+                       Double(summary.jpegBytes) / 1e6, Date().timeIntervalSince(start)))
+        }
+        let dataset = try DataSets.load(path)
+        let what = dataset.isSynthetic
+            ? "SYNTHETIC stand-in for MIML: \(SyntheticMarker.read(in: dataset.root) ?? path)"
+            : "\(dataset.format.rawValue.uppercased()) data set at \(path)"
+        return PreparedData(dataset: dataset, description: "\(what); \(dataset.count) images, classes \(dataset.classNames.joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import SweepCore
+import SweepData
+import SweepPluginAPI
+import SweepVision
+
+/// `sweep run`: validate the sweep file, prepare data, trunk weights, split and cached
+/// features, then run every unfinished trial in worker processes, keeping `results/<name>/`
+/// consistent after each trial. Safe to stop at any time (Ctrl-C, kill) and to run again.
+public struct SweepRun {
+    public var plan: SweepPlan
+    /// `results/<name>`.
+    public var store: ResultsStore
+    /// Path of the `sweep` executable, started as `sweep worker`.
+    public var executable: String
+    public var display: StatusDisplay
+    /// Cores to share between workers (BLAS threads per worker = cores / workers).
+    public var cores: Int
+
+    public init(plan: SweepPlan, resultsRoot: String = "results", executable: String, display: StatusDisplay,
+                cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.plan = plan
+        self.store = ResultsStore(directory: resultsRoot + "/" + plan.spec.name)
+        self.executable = executable
+        self.display = display
+        self.cores = max(1, cores)
+    }
+
+    /// How a run ended.
+    public enum Ending: Sendable, Equatable {
+        case finished
+        case nothingToDo
+        case interrupted
+    }
+
+    /// Runs the sweep. `interrupt` is polled for Ctrl-C; when it fires, workers are stopped,
+    /// finished trials are kept and `.interrupted` is returned.
+    public func run(interrupt: InterruptSignal) async throws -> Ending {
+        let spec = plan.spec
+        let lock = try store.openForRun()
+        defer { lock.release() }
+        let log: (String) -> Void = { [display] in display.log($0) }
+
+        // Data, trunk, split and features: everything the trials share.
+        let data = try DataPreparation.prepare(spec.data, log: log)
+        let trunk = try TrunkPreparation.prepare(spec.backbone, log: log)
+        log("data: \(data.description)")
+        log("trunk: \(trunk.description)")
+        let split = try DataSplit.make(data.dataset, method: spec.data.stratified ? .iterativeStratification : .random,
+                                       validationFraction: spec.data.validation, seed: UInt64(spec.data.splitSeed))
+        let extractor = LazyTrunkExtractor(trunk: trunk, streams: cores)
+        let renderer = FeatureCacheProgressRenderer()
+        let cache = FeatureCache(directory: URL(fileURLWithPath: spec.backbone.cache))
+        let imageFiles = (0..<data.dataset.count).map { data.dataset.imageURL($0).path }
+        let features = try cache.features(for: imageFiles, extractor: extractor, onEvent: { renderer.handle($0) })
+        let context = WorkerContext(
+            sweep: spec.name, cacheDirectory: cache.directory.path, cacheKey: features.manifest.key,
+            classNames: data.dataset.classNames, targets: data.dataset.targets,
+            trainIndices: split.trainIndices, validationIndices: split.validationIndices,
+            checkpointsDirectory: store.checkpointsPath, blasThreads: 1, weights: trunk.source.description,
+            weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description)
+        try checkCompatible(context)
+
+        // The record of what this sweep ran on.
+        try DurableFiles.writeAtomically(Data(try spec.resolvedYAML().utf8), to: store.specPath)
+        try split.write(to: URL(fileURLWithPath: store.directory))
+        let workers = min(spec.workers, max(1, plan.trials.count))
+        var workerContext = context
+        workerContext.blasThreads = max(1, cores / workers)
+        try workerContext.write(to: store.contextPath)
+        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: features.manifest.key).utf8),
+                                         to: store.directory + "/ABOUT.txt")
+
+        // Resume: finished trials are kept, the rest is queued in plan order.
+        let existing = try store.loadRecords()
+        let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display)
+        let finished = Set(existing.map(\.id))
+        store.removeOrphanCheckpoints(finished: finished, keep: store.bestTrialID)
+        try await recorder.refresh()
+        let remaining = plan.trials.filter { !finished.contains($0.id) }
+        if remaining.isEmpty {
+            log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
+            return .nothingToDo
+        }
+        if !finished.isEmpty { log("resuming: \(plan.trials.count - remaining.count) of \(plan.trials.count) trials already finished") }
+        let tickets = try remaining.map { TrialTicket(id: $0.id, attempt: 1, payload: try TrialAssignment($0).json()) }
+        let activeWorkers = min(workers, remaining.count)
+        log("running \(remaining.count) trial(s) on \(activeWorkers) worker process(es), \(workerContext.blasThreads) BLAS thread(s) each")
+
+        let queue = TrialQueue(tickets, retries: spec.retries)
+        let workerLog = WorkerLog(path: store.directory + "/workers.log")
+        let contextPath = store.contextPath
+        let launcher = ProcessLauncher(executable: executable, arguments: { _ in ["worker", "--context", contextPath] },
+                                       environment: ["OPENBLAS_NUM_THREADS": "\(workerContext.blasThreads)"],
+                                       log: { index, line in workerLog.append("[worker \(index)] \(line)") })
+        let pool = WorkerPool(launcher: launcher, workers: activeWorkers,
+                              trialTimeout: .milliseconds(Int64(spec.trialTimeout * 1000)))
+        let poolTask = Task { try await pool.run(queue, sink: recorder) }
+        let watcher = Task {
+            await interrupt.wait()
+            await queue.stop()
+            poolTask.cancel()
+        }
+        let result = await poolTask.result
+        watcher.cancel()
+        display.finish()
+        if interrupt.fired {
+            log("interrupted: workers stopped; \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). Run the same command again to continue.")
+            return .interrupted
+        }
+        if case .failure(let error) = result { throw error }
+        if let error = await recorder.failure { throw error }
+        return .finished
+    }
+
+    /// Refuses to mix trials computed on different features or splits in one results folder.
+    func checkCompatible(_ context: WorkerContext) throws {
+        guard FileManager.default.fileExists(atPath: store.contextPath),
+              let previous = try? WorkerContext.read(store.contextPath) else { return }
+        if previous.cacheKey != context.cacheKey || previous.trainIndices != context.trainIndices
+            || previous.validationIndices != context.validationIndices {
+            throw FileError(path: store.directory, reason: "holds trials computed on other features or another split "
+                + "(the data, the trunk weights or the split changed since). Move the folder away or give the sweep another name.")
+        }
+    }
+
+    static func about(data: PreparedData, trunk: PreparedTrunk, features: String) -> String {
+        """
+        data: \(data.description)
+        trunk: \(trunk.description)
+        trunk weights identity: \(trunk.identity)
+        feature cache key: \(features)
+        frozen trunk: eval-mode BatchNorm (running statistics), features cached once and shared by every trial
+
+        """
+    }
+}
+
+/// Appends worker stderr lines to a log file.
+final class WorkerLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private let handle: FileHandle?
+
+    init(path: String) {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        handle = FileHandle(forWritingAtPath: path)
+        handle?.seekToEndOfFile()
+    }
+
+    func append(_ line: String) {
+        lock.withLock { handle?.write(Data((line + "\n").utf8)) }
+    }
+}

@@ -102,6 +102,7 @@ struct TrialLoop {
         var result = TrialResult(epochs: [], bestEpoch: nil, state: .complete, divergence: nil,
                                  headConfig: trainer.head.config, bestState: nil)
         var bestValue: Double? = nil
+        var initialLoss: Double? = nil
 
         for epoch in 0..<config.epochs {
             let start = ContinuousClock.now
@@ -127,6 +128,14 @@ struct TrialLoop {
                 }
                 guard value.isFinite else {
                     return diverged(result, "training loss \(value) at epoch \(epoch), batch \(b)")
+                }
+                // The first batch's loss is the untrained head's; a loss that explodes far above
+                // it (lr 10 takes BCE from ~1 to thousands) counts as diverged too.
+                let reference = initialLoss ?? value
+                if initialLoss == nil { initialLoss = value }
+                if config.divergenceFactor > 0, value > config.divergenceFactor * max(reference, 1e-3) {
+                    return diverged(result, "training loss \(value) at epoch \(epoch), batch \(b) exceeds "
+                                    + "\(config.divergenceFactor)x the initial loss \(reference)")
                 }
                 lossSum += value * Double(rows)
                 if config.stepping == .batch { trainer.stepScheduler() }

@@ -24,6 +24,9 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     public var objective: Objective = Objective()
     /// How logits become the scores the metrics see.
     public var scores: ScoreActivation = .sigmoid
+    /// A training batch loss above this multiple of the first batch's loss (the untrained
+    /// head's) ends the trial as `diverged`, like a NaN does; 0 disables the rule.
+    public var divergenceFactor: Double = 100
 
     /// The notebook's settings.
     public init() {}

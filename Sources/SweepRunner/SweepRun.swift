@@ -67,6 +67,9 @@ public struct SweepRun {
         let workers = min(spec.workers, max(1, plan.trials.count))
         var workerContext = context
         workerContext.blasThreads = max(1, cores / workers)
+        if let forced = ProcessInfo.processInfo.environment["SWEEP_BLAS_THREADS"].flatMap({ Int($0) }), forced > 0 {
+            workerContext.blasThreads = forced  // for benchmarks: e.g. 1 worker x 1 thread
+        }
         try workerContext.write(to: store.contextPath)
         try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: features.manifest.key).utf8),
                                          to: store.directory + "/ABOUT.txt")

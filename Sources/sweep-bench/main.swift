@@ -1,77 +1,90 @@
-import SweepTensor
-import SweepModels
+// `make bench`: the speed and memory figures of the README, each a ratio or a figure measured
+// in this one run, on this machine. Writes results/bench.md.
 import Foundation
-import Dispatch
+import SweepData
+import SweepModels
+import SweepTensor
 
-var rng = SystemRandomNumberGenerator()
-var sd = StateDict()
-for (k, s) in ResNet50Layout.parameterShapes {
-  let n = s.reduce(1, *)
-  var v = [Float](repeating: 0, count: n)
-  if k.hasSuffix("running_var") { for i in 0..<n { v[i] = Float.random(in: 0.5...1.5, using: &rng) } }
-  else if k.hasSuffix("bn3.weight") { for i in 0..<n { v[i] = 0.1 } }
-  else if k.hasSuffix(".weight") && s.count == 4 { let fan = Float(s[1]*s[2]*s[3]); for i in 0..<n { v[i] = Float.random(in: -1...1, using: &rng) * (6/fan).squareRoot() } }
-  else { for i in 0..<n { v[i] = Float.random(in: -0.1...0.1, using: &rng) } }
-  sd[k] = Tensor(shape: s, data: v)
-}
-let net = try ResNet50(weights: sd, file: "random")
-let args = CommandLine.arguments
-let batch = args.count > 1 ? Int(args[1])! : 16
-let mode = args.count > 2 ? args[2] : "blas2"
-let input = FloatBuffer(count: batch * 224 * 224 * 3)
-for i in 0..<input.count { input.pointer[i] = Float.random(in: -2...2, using: &rng) }
-let feats = FloatBuffer(count: batch * 2048)
-if mode == "layers1" {} else if mode == "blas2" {
-  BLAS.setThreads(2)
-  let ws = ResNet50.Workspace(n: batch)
-  net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 2)
-  let prof = Profiler(), kp = Profiler()
-  let t0 = monotonicSeconds()
-  let reps = max(1, 64 / batch)
-  for _ in 0..<reps { net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 2, profiler: prof, kernelProfiler: kp) }
-  let dt = monotonicSeconds() - t0
-  print("blas2 batch \(batch): \(Double(reps*batch)/dt) img/s")
-  var stage: [String: Double] = [:]
-  for k in prof.order { let s = k.split(separator: " ").dropFirst().joined(separator: " "); stage[(k.split(separator: " ").first.map(String.init) ?? k) + " " + s, default: 0] += prof.seconds[k]! }
-  for k in prof.order { print(k, String(format: "%.1f%%", 100*prof.seconds[k]!/dt)) }
-  for k in kp.order { print(k, String(format: "%.1f%%", 100*kp.seconds[k]!/dt)) }
-} else {
-  BLAS.setThreads(1)
-  let half = batch / 2
-  let ws0 = ResNet50.Workspace(n: half), ws1 = ResNet50.Workspace(n: half)
-  let f1 = FloatBuffer(count: half*2048)
-  let reps = max(1, 64 / batch)
-  let t0 = monotonicSeconds()
-  for _ in 0..<reps {
-    DispatchQueue.concurrentPerform(iterations: 2) { i in
-      if i == 0 { net.forward(input.pointer, workspace: ws0, features: feats.pointer, threads: 1) }
-      else { net.forward(input.pointer + half*224*224*3, workspace: ws1, features: f1.pointer, threads: 1) }
+let arguments = Set(CommandLine.arguments.dropFirst())
+let only: (String) -> Bool = { arguments.isEmpty || arguments.contains($0) }
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let scratch = FileManager.default.currentDirectoryPath + "/results/bench"
+let dataPath = scratch + "/data/miml"
+try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+let report = Report()
+report.line("# sweep benchmarks\n")
+report.line("machine: \(cores) cores; \(Date())\n")
+
+let gemm2 = sgemmGFLOPs(threads: cores)
+let gemm1 = sgemmGFLOPs(threads: 1)
+report.section("Reference: 2048^3 sgemm (OpenBLAS)")
+report.table(["threads", "GFLOP/s"], [["\(cores)", fmt(gemm2)], ["1", fmt(gemm1)]])
+
+let trunk = try TrunkBench(cores: cores)
+if only("trunk") {
+    report.section("Trunk: ResNet50 forward at 224x224 (\(fmt(trunkGFLOPPerImage, 2)) GFLOP/image)")
+    var rows: [[String]] = []
+    for (streams, batch) in [(cores, 8), (cores, 4), (cores, 16)] {
+        let r = try trunk.streamsRate(streams: streams, batch: batch, images: 96)
+        let g = r * trunkGFLOPPerImage
+        rows.append(["\(streams) streams x batch \(batch), 1 BLAS thread each", fmt(r), fmt(g), fmt(g / gemm2, 2)])
     }
-  }
-  let dt = monotonicSeconds() - t0
-  print("split batch \(batch): \(Double(reps*batch)/dt) img/s")
+    for batch in [8, 16] {
+        let r = trunk.threadedRate(threads: cores, batch: batch, images: 64)
+        let g = r * trunkGFLOPPerImage
+        rows.append(["1 stream x batch \(batch), \(cores) BLAS threads", fmt(r), fmt(g), fmt(g / gemm2, 2)])
+    }
+    report.table(["configuration", "images/s", "GFLOP/s", "/ sgemm GFLOP/s"], rows)
+    let p = trunk.layerProfile(batch: 8)
+    report.line("Where the time goes (one stream, 1 thread, batch 8; \(fmt(16 / p.total)) images/s on one core):\n")
+    report.table(["layer", "share of time", "GFLOP/s"], p.layers.map { [$0.0, fmt($0.1 * 100) + "%", $0.2 > 0 ? fmt($0.2) : "-"] })
+    report.table(["kernel", "share of time"], p.kernels.map { [$0.0, fmt($0.1 * 100) + "%"] })
 }
-if mode == "layers1" {
-  BLAS.setThreads(1)
-  let ws = ResNet50.Workspace(n: batch)
-  net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 1)
-  let prof = Profiler()
-  let t0 = monotonicSeconds()
-  net.forward(input.pointer, workspace: ws, features: feats.pointer, threads: 1, profiler: prof)
-  let dt = monotonicSeconds() - t0
-  print("1 thread batch \(batch): \(Double(batch)/dt) img/s")
-  // flops per profiler key
-  var flops: [String: Double] = [:]
-  var h = 56
-  flops["conv1"] = Double(batch*112*112*147*64*2)
-  for (i, b) in ResNet50Layout.bottlenecks.enumerated() {
-    let name = ResNet50.stageName(i)
-    let oh = b.conv2.stride == 2 ? h/2 : h
-    flops["\(name) conv1 1x1", default: 0] += Double(batch*h*h*b.conv1.inChannels*b.conv1.outChannels*2)
-    flops["\(name) conv2 3x3", default: 0] += Double(batch*oh*oh*9*b.conv2.inChannels*b.conv2.outChannels*2)
-    flops["\(name) conv3 1x1", default: 0] += Double(batch*oh*oh*b.conv3.inChannels*b.conv3.outChannels*2)
-    if let d = b.downsample { flops["\(name) downsample", default: 0] += Double(batch*oh*oh*d.inChannels*d.outChannels*2) }
-    h = oh
-  }
-  for k in prof.order { print(k, String(format: "%.1f%%  %.1f GFLOP/s", 100*prof.seconds[k]!/dt, (flops[k] ?? 0)/prof.seconds[k]!/1e9)) }
+
+let pipeline = PipelineBench(dataPath: dataPath, cores: cores)
+var dataset: LabelledImages?
+if only("data") || only("head") || only("sweep") || only("memory") {
+    report.section("Data: 2000 synthetic MIML-format images")
+    let data = try pipeline.ensureData(count: 2000, report: report)
+    dataset = data
+    report.line("- inspect (`sweep data inspect`): \(fmt(pipeline.inspectSeconds(), 2)) s")
 }
+var cachedFeatures: CachedFeatures?
+if let data = dataset, only("data") || only("head") {
+    let pre = try pipeline.preprocessSecondsPerImage(data)
+    let trunkPerImage = 1 / (try trunk.streamsRate(streams: 1, batch: 8, images: 32))
+    report.line("- decode + resize + normalise: \(fmt(pre * 1000, 2)) ms/image on one core = \(fmt(100 * pre / trunkPerImage))% of the trunk's \(fmt(trunkPerImage * 1000)) ms/image on one core")
+    let ext = try pipeline.extraction(data, network: trunk.network, cacheDir: scratch + "/bench-cache")
+    report.line("- feature extraction through the cache, \(cores) streams: \(fmt(Double(data.count) / ext.cold)) images/s (\(fmt(ext.cold)) s for \(data.count) images, decoding included)")
+    report.line("- second extraction of the same data set (cache hit): \(fmt(ext.warm, 2)) s")
+    let extractor = TrunkFeatureExtractor(network: trunk.network, weightsIdentity: "random:0 init-v1 (bench)", streams: cores)
+    cachedFeatures = try FeatureCache(directory: URL(fileURLWithPath: scratch + "/bench-cache"))
+        .features(for: (0..<data.count).map { data.imageURL($0).path }, extractor: extractor)
+}
+if let data = dataset, let features = cachedFeatures, only("head") {
+    let split = try DataSplit.make(data, method: .random, validationFraction: 0.3, seed: 0)
+    let head = try notebookTrialSeconds(features: features, targets: data.targets, classNames: data.classNames,
+                                        train: split.trainIndices, validation: split.validationIndices)
+    report.section("Head training on cached features (the notebook's trial, 1 thread)")
+    report.line("- 10 epochs in \(fmt(head.total, 2)) s: \(fmt(head.perEpoch, 3)) s per epoch, against ~275 s per epoch for the notebook's PyTorch loop on this machine (trunk recomputed every batch): \(fmt(275 / head.perEpoch, 0))x")
+}
+let sweepBinary = binDir + "/sweep"
+if let data = dataset, only("memory") {
+    let embed = try SweepBench(sweep: sweepBinary, dataPath: dataPath, scratch: scratch)
+        .embedMemory(images: (0..<data.count).map { data.imageURL($0).path })
+    report.section("Memory")
+    report.line("- `sweep embed` of \(data.count) images (streamed in batches of 64): peak resident memory \(fmt(embed.maxRSSMiB, 0)) MiB, \(fmt(embed.seconds)) s")
+}
+if dataset != nil, only("sweep") {
+    let bench = SweepBench(sweep: sweepBinary, dataPath: dataPath, scratch: scratch)
+    report.section("The 54-trial sweeps/scene.yaml, end to end")
+    let full = try bench.fullScene(workers: cores)
+    report.line("- 2000 images, feature extraction included, \(cores) workers: \(fmt(full)) s (\(fmt(full / 60, 1)) min); the notebook's loop in PyTorch here: ~275 s/epoch x 10 epochs x 54 trials = \(fmt(275.0 * 10 * 54 / 3600, 1)) h")
+    let t1 = try bench.cachedTrials(workers: 1, blasThreads: 1, tag: "w1t1")
+    let t2 = try bench.cachedTrials(workers: 2, blasThreads: 1, tag: "w2t1")
+    let t12 = try bench.cachedTrials(workers: 1, blasThreads: 2, tag: "w1t2")
+    report.line("- 18 trials on cached features: 1 worker x 1 thread \(fmt(t1)) s, 1 worker x 2 threads \(fmt(t12)) s, 2 workers x 1 thread \(fmt(t2)) s")
+    report.line("- parallel efficiency of 2 workers against 1 (1 thread each): \(fmt(t1 / (2 * t2), 2)); speed-up over 1 worker with 2 BLAS threads: \(fmt(t12 / t2, 2))x")
+}
+try report.text.write(toFile: FileManager.default.currentDirectoryPath + "/results/bench.md", atomically: true, encoding: .utf8)

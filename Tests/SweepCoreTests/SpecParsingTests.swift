@@ -37,7 +37,7 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertEqual(s.grid[1].values, [.number(1e-4), .number(1e-3), .number(1e-2)])
         XCTAssertEqual(s.grid[2].values, [.number(5), .number(10)])
         XCTAssertEqual(s.grid[3].values, [.number(1), .number(2), .number(3)])
-        XCTAssertEqual(s.workers, 2)
+        XCTAssertEqual(s.workers, 4)  // not in the file: the default (Support passes 4 cores)
         XCTAssertEqual(s.seed, 0)
         XCTAssertEqual(s.retries, 1)
         XCTAssertEqual(s.trialTimeout, 600)

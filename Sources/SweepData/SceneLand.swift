@@ -1,7 +1,8 @@
 import Foundation
 
-/// Land below the horizon, each filling from `top[x]` to the image bottom: sand dunes (crests
-/// with a lit and a shadowed face, wind ripples, perspective), a flat beach, or a meadow.
+/// Land below the horizon, each filling from `top[x]` (one row per column, (W)) to the image
+/// bottom: sand dunes (crests with a lit and a shadowed face, wind ripples, perspective), a flat
+/// beach, or a meadow.
 enum SceneLand {
     /// Sand colours: tan, orange, pale grey-beige, light gold, red-brown, white gypsum.
     static let sandPalette: [RGB] = [
@@ -16,7 +17,7 @@ enum SceneLand {
         RGB(0.66, 0.52, 0.36),
     ]
 
-    /// A land boundary: `base` plus a wavy, noisy offset of up to `amplitude` pixels (upwards).
+    /// A land boundary, (width): `base` plus a wavy, noisy offset of up to `amplitude` pixels (upwards).
     static func boundary(width: Int, base: Float, amplitude: Float, rng: inout SeededRandom) -> [Float] {
         let ridge = midpointRidge(count: width, roughness: rng.uniform(0.35, 0.5), rng: &rng)
         let k = rng.uniformF(0.3, 1.5) * 2 * Float.pi / Float(width), phase = rng.uniformF(0, 6.3)

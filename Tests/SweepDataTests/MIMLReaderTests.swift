@@ -5,6 +5,11 @@ import XCTest
 final class MIMLReaderTests: XCTestCase {
     let names = ["desert", "mountains", "sea", "sunset", "trees"]
 
+    override class func tearDown() {
+        GeneratedMIML.remove()
+        super.tearDown()
+    }
+
     func testGeneratedFolderReadsBackWithTheIntendedTargets() throws {
         let (folder, summary) = try GeneratedMIML.folder()
         let scan = DataSets.scan(folder.path)

@@ -33,6 +33,12 @@ enum GeneratedMIML {
         return (url, summary)
     }
 
+    /// Deletes the generated folder (at the end of the test class using it).
+    static func remove() {
+        if let (url, _) = cached { try? FileManager.default.removeItem(at: url) }
+        cached = nil
+    }
+
     /// A private copy of the generated folder.
     static func copy(_ test: XCTestCase, _ name: String = #function) throws -> URL {
         let (source, _) = try folder()

@@ -122,7 +122,11 @@ struct ImageChecker {
                 log.add(DataProblem(.missingImage, file: url.path, "image \(name) does not exist"))
             }
         case .failure(.unreadable(let why)):
-            log.add(DataProblem(.badImage, file: url.path, line: nil, "image \(name): \(why)"))
+            if let labelsFile, let line {
+                log.add(DataProblem(.badImage, file: labelsFile, line: line, "image \(name) (\(url.path)): \(why)"))
+            } else {
+                log.add(DataProblem(.badImage, file: url.path, "image \(name): \(why)"))
+            }
         }
     }
 }

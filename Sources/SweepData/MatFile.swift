@@ -60,8 +60,8 @@ final class MatVariable {
 
     deinit { Mat_VarFree(pointer) }
 
-    /// A read-only view of the variable.
-    var view: MatView { MatView(pointer: pointer) }
+    /// A read-only view of the variable (keeps the variable alive).
+    var view: MatView { MatView(owner: self, pointer: pointer) }
 
     /// A real double matrix `name` of (rows, columns); `columnMajor` holds rows*columns values
     /// in MATLAB's column-major order.
@@ -106,8 +106,12 @@ final class MatVariable {
     }
 }
 
-/// A borrowed look at a libmatio variable (valid while its owner lives).
+/// A look at a libmatio variable or one of its cells; holds the owning variable, so the
+/// pointer stays valid as long as the view exists.
 struct MatView {
+    /// The top-level variable that owns `pointer`'s memory.
+    let owner: MatVariable
+    /// The variable or cell looked at.
     let pointer: UnsafeMutablePointer<matvar_t>
 
     /// MATLAB class.
@@ -152,7 +156,7 @@ struct MatView {
     func cell(_ index: Int) -> MatView? {
         guard classType == MAT_C_CELL, index < elementCount,
               let element = Mat_VarGetCell(pointer, Int32(index)) else { return nil }
-        return MatView(pointer: element)
+        return MatView(owner: owner, pointer: element)
     }
 
     /// MATLAB's name for a class.

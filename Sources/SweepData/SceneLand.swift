@@ -1,20 +1,23 @@
 import Foundation
 
-/// Land below the horizon, each filling from `top[x]` to the image bottom: sand dunes (crests
-/// with a lit and a shadowed face, wind ripples, perspective), a flat beach, or a meadow.
+/// Land below the horizon, each filling from `top[x]` (one row per column, (W)) to the image
+/// bottom: sand dunes (crests with a lit and a shadowed face, wind ripples, perspective), a flat
+/// beach, or a meadow.
 enum SceneLand {
-    /// Sand colours: tan, orange, pale grey-beige, light gold, red-brown.
+    /// Sand colours: tan, orange, pale grey-beige, light gold, red-brown, white gypsum.
     static let sandPalette: [RGB] = [
         RGB(0.86, 0.70, 0.48), RGB(0.90, 0.60, 0.34), RGB(0.80, 0.66, 0.52),
-        RGB(0.93, 0.80, 0.60), RGB(0.74, 0.50, 0.32),
+        RGB(0.93, 0.80, 0.60), RGB(0.74, 0.50, 0.32), RGB(0.88, 0.86, 0.80),
     ]
-    /// Grass and field colours: green, light green, dry yellow, dark, brown field.
+    /// Grass and field colours: green, light green, dry yellow, dark, brown field, and the sandy
+    /// colours of steppe and bare earth (which are not deserts).
     static let grassPalette: [RGB] = [
         RGB(0.33, 0.48, 0.20), RGB(0.45, 0.56, 0.26), RGB(0.62, 0.58, 0.32),
-        RGB(0.24, 0.34, 0.16), RGB(0.50, 0.42, 0.28),
+        RGB(0.24, 0.34, 0.16), RGB(0.50, 0.42, 0.28), RGB(0.74, 0.64, 0.44),
+        RGB(0.66, 0.52, 0.36),
     ]
 
-    /// A land boundary: `base` plus a wavy, noisy offset of up to `amplitude` pixels (upwards).
+    /// A land boundary, (width): `base` plus a wavy, noisy offset of up to `amplitude` pixels (upwards).
     static func boundary(width: Int, base: Float, amplitude: Float, rng: inout SeededRandom) -> [Float] {
         let ridge = midpointRidge(count: width, roughness: rng.uniform(0.35, 0.5), rng: &rng)
         let k = rng.uniformF(0.3, 1.5) * 2 * Float.pi / Float(width), phase = rng.uniformF(0, 6.3)

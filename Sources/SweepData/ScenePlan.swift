@@ -2,8 +2,16 @@ import Foundation
 
 /// What every layer of one synthetic scene shares: size, horizon, sun and light.
 struct ScenePlan {
+    /// Time of day and weather. Golden afternoons and dusk make warm or dark scenes that are not
+    /// sunsets, so that colour and brightness alone do not give the `sunset` label away.
+    enum Mood { case day, golden, dusk, sunset }
+
     /// MIML classes present (desert, mountains, sea, sunset, trees).
     var desert: Bool, mountains: Bool, sea: Bool, sunset: Bool, trees: Bool
+    /// Time of day.
+    var mood = Mood.day
+    /// Whether the sun's disc is drawn (a sunset sun may hide behind haze; only its glow shows).
+    var sunDisc = true
     /// Image size.
     var width: Int, height: Int
     /// Horizon row (where sky meets land or sea), in pixels from the top.
@@ -44,20 +52,33 @@ struct ScenePlan {
         lightSide = rng.chance(0.5) ? -1 : 1
         noiseU = rng.uniformF(0, 256); noiseV = rng.uniformF(0, 256)
         if sunset {
-            let dim = rng.uniformF(0.22, 0.55)
+            mood = .sunset
+            let dim = rng.uniformF(0.28, 0.9)
             light = RGB(dim * rng.uniformF(1.05, 1.35), dim * rng.uniformF(0.8, 1.0), dim * rng.uniformF(0.75, 1.0))
             sunRadius = Float(width) * rng.uniformF(0.022, 0.06)
             sunX = Float(width) * rng.uniformF(0.12, 0.88)
             sunY = horizon - sunRadius * rng.uniformF(-0.5, 4.5)
+            sunDisc = rng.chance(0.75)
             sunColour = rng.pick([RGB(1, 0.78, 0.45), RGB(1, 0.62, 0.3), RGB(1, 0.88, 0.6), RGB(0.98, 0.5, 0.25)])
         } else {
-            let level = rng.uniformF(0.82, 1.12)
-            light = RGB(level * rng.uniformF(0.95, 1.06), level, level * rng.uniformF(0.93, 1.05))
-            if rng.chance(0.2) {  // a high sun, which is not a sunset
+            let roll = rng.unit()
+            mood = roll < 0.2 ? .golden : (roll < 0.32 ? .dusk : .day)
+            switch mood {
+            case .golden:
+                let level = rng.uniformF(0.75, 1.0)
+                light = RGB(level * rng.uniformF(1.02, 1.12), level * rng.uniformF(0.84, 0.92), level * rng.uniformF(0.6, 0.75))
+            case .dusk:
+                let level = rng.uniformF(0.35, 0.6)
+                light = RGB(level * 0.9, level * 0.95, level * rng.uniformF(1.0, 1.15))
+            default:
+                let level = rng.uniformF(0.82, 1.12)
+                light = RGB(level * rng.uniformF(0.95, 1.06), level, level * rng.uniformF(0.93, 1.05))
+            }
+            if mood != .dusk, rng.chance(0.2) {  // a high sun, which is not a sunset
                 sunRadius = Float(width) * rng.uniformF(0.012, 0.025)
                 sunX = Float(width) * rng.uniformF(0.1, 0.9)
                 sunY = horizon * rng.uniformF(0.05, 0.35)
-                sunColour = RGB(1, 1, 0.95)
+                sunColour = mood == .golden ? RGB(1, 0.95, 0.8) : RGB(1, 1, 0.95)
             }
         }
     }

@@ -8,11 +8,8 @@ import SweepTensor
 /// exposure, white balance, contrast, saturation, vignette and grain. Every colour range
 /// overlaps another class's (sand vs sunset sky, sea vs day sky, trees vs meadow, rock vs
 /// sand), so no label can be read from a single pixel.
-public struct SceneRenderer {
+struct SceneRenderer {
     let noise = NoiseTexture.shared
-
-    /// A renderer (cheap; the noise texture is shared).
-    public init() {}
 
     /// The scene for `labels` (class indices into `SceneLabels.classNames`) drawn with `rng`;
     /// also returns the JPEG quality to save it at.
@@ -82,7 +79,8 @@ public struct SceneRenderer {
     /// Photo-like grading in place; returns a JPEG quality in 80...94.
     func grade(_ canvas: SceneCanvas, rng: inout SeededRandom) -> Int {
         let exposure = rng.uniformF(0.85, 1.15)
-        let balance = RGB(rng.uniformF(0.94, 1.06), 1, rng.uniformF(0.94, 1.06)) * exposure
+        let warmth = rng.uniformF(-0.08, 0.08)  // white balance: warm (+) or cool (-) cast
+        let balance = RGB(1 + warmth + rng.uniformF(-0.03, 0.03), 1, 1 - warmth + rng.uniformF(-0.03, 0.03)) * exposure
         let contrast = rng.uniformF(0.85, 1.2), saturation = rng.uniformF(0.7, 1.3)
         let vignette = rng.uniformF(0, 0.35), grain = rng.uniformF(0.01, 0.03)
         let salt = UInt32(truncatingIfNeeded: rng.next())

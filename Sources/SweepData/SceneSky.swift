@@ -11,6 +11,20 @@ enum SceneSky {
         (RGB(0.42, 0.56, 0.75), RGB(0.90, 0.84, 0.74)),
         (RGB(0.16, 0.22, 0.42), RGB(0.50, 0.55, 0.68)),
     ]
+    /// Golden-afternoon skies (zenith, horizon): warm at the horizon, no low sun.
+    static let goldenPalettes: [(RGB, RGB)] = [
+        (RGB(0.40, 0.52, 0.72), RGB(0.96, 0.80, 0.56)),
+        (RGB(0.50, 0.55, 0.65), RGB(0.92, 0.74, 0.52)),
+        (RGB(0.30, 0.45, 0.70), RGB(0.98, 0.86, 0.66)),
+        (RGB(0.45, 0.48, 0.62), RGB(0.95, 0.74, 0.64)),
+        (RGB(0.55, 0.50, 0.55), RGB(0.98, 0.70, 0.50)),
+    ]
+    /// Dusk and storm skies (zenith, horizon): dark, cool.
+    static let duskPalettes: [(RGB, RGB)] = [
+        (RGB(0.12, 0.16, 0.32), RGB(0.45, 0.46, 0.56)),
+        (RGB(0.20, 0.22, 0.28), RGB(0.42, 0.44, 0.48)),
+        (RGB(0.18, 0.16, 0.30), RGB(0.55, 0.48, 0.58)),
+    ]
     /// Sunset skies (zenith, middle, horizon).
     static let sunsetPalettes: [(RGB, RGB, RGB)] = [
         (RGB(0.20, 0.15, 0.35), RGB(0.85, 0.45, 0.35), RGB(1.00, 0.68, 0.28)),
@@ -18,6 +32,8 @@ enum SceneSky {
         (RGB(0.12, 0.22, 0.48), RGB(0.70, 0.45, 0.50), RGB(1.00, 0.55, 0.22)),
         (RGB(0.38, 0.28, 0.30), RGB(0.88, 0.42, 0.22), RGB(0.95, 0.62, 0.20)),
         (RGB(0.25, 0.30, 0.50), RGB(0.80, 0.60, 0.55), RGB(1.00, 0.82, 0.55)),
+        (RGB(0.35, 0.42, 0.60), RGB(0.72, 0.64, 0.62), RGB(0.95, 0.80, 0.55)),
+        (RGB(0.45, 0.50, 0.62), RGB(0.80, 0.70, 0.60), RGB(0.96, 0.86, 0.68)),
     ]
 
     /// Fills the canvas with sky (everything below the horizon gets the horizon colour, to be
@@ -31,7 +47,11 @@ enum SceneSky {
             (zenith, middle, low) = rng.pick(sunsetPalettes)
             zenith = rng.jitter(zenith, 0.05); middle = rng.jitter(middle, 0.06); low = rng.jitter(low, 0.05)
         } else {
-            (zenith, low) = rng.pick(dayPalettes)
+            switch plan.mood {
+            case .golden: (zenith, low) = rng.pick(goldenPalettes)
+            case .dusk: (zenith, low) = rng.pick(duskPalettes)
+            default: (zenith, low) = rng.pick(dayPalettes)
+            }
             zenith = rng.jitter(zenith, 0.05); low = rng.jitter(low, 0.04)
             middle = mix(low, zenith, 0.5)
         }
@@ -58,7 +78,7 @@ enum SceneSky {
                     let dx = Float(x) - plan.sunX, dy = Float(y) - plan.sunY
                     let d = (dx * dx + dy * dy).squareRoot()
                     c += plan.sunColour * (glowStrength * exp(-d / glowFalloff))
-                    let disc = clamp01(plan.sunRadius - d + 0.5)
+                    let disc = plan.sunDisc ? clamp01(plan.sunRadius - d + 0.5) : 0
                     if disc > 0 { c = mix(c, mix(plan.sunColour, RGB(1, 1, 0.92), 0.5), disc) }
                 }
                 if coverage > 0, Float(y) < horizon {

@@ -3,10 +3,10 @@ import Foundation
 /// Land rising above the horizon: mountain ranges (midpoint-displacement ridges with rock
 /// texture, slope shading, snow and aerial haze) and, as a distractor, low rolling hills.
 enum SceneTerrain {
-    /// Rock colours: grey, blue-grey, brown, dark green (forested slopes), pale limestone.
+    /// Rock colours: grey, blue-grey, brown, dark green (forested slopes), pale limestone, arid tan.
     static let rockPalette: [RGB] = [
         RGB(0.42, 0.40, 0.42), RGB(0.36, 0.38, 0.45), RGB(0.47, 0.39, 0.30),
-        RGB(0.26, 0.32, 0.26), RGB(0.58, 0.54, 0.50),
+        RGB(0.26, 0.32, 0.26), RGB(0.58, 0.54, 0.50), RGB(0.66, 0.52, 0.38),
     ]
 
     /// One to three ranges, far (tall, hazy) to near (darker).

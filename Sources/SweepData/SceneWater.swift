@@ -10,8 +10,8 @@ enum SceneWater {
         RGB(0.13, 0.38, 0.58), RGB(0.04, 0.16, 0.30),
     ]
 
-    /// Water from row `top` (the horizon, or a far shore below it) down to `shore[x]` (the image
-    /// bottom when nil).
+    /// Water from row `top` (the horizon, or a far shore below it) down to `shore[x]` (one row per
+    /// column, (W); the image bottom when nil).
     static func draw(_ canvas: SceneCanvas, _ plan: ScenePlan, top: Float, shore: [Float]?,
                      rng: inout SeededRandom, noise: NoiseTexture) {
         let w = canvas.width, h = canvas.height

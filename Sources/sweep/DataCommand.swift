@@ -26,6 +26,10 @@ struct DataCommand: ParsableCommand {
         @Flag(help: "Print the time spent in each drawing layer, JPEG encoding and writing.")
         var profile = false
 
+        func validate() throws {
+            guard images >= 1 else { throw ValidationError("--images must be at least 1, got \(images)") }
+        }
+
         func run() throws {
             let folder = URL(fileURLWithPath: directory)
             print("Writing SYNTHETIC data (procedurally drawn scenes, not real MIML photos): \(images) images, seed \(seed) -> \(folder.path)")

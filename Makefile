@@ -18,9 +18,11 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# Unit tests, then the end-to-end tests that run the release binary.
+# Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the
+# plugin-folder test (adds a throw-away plugin folder, rebuilds, uses it, removes it).
 test: build
 	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --parallel
+	CONFIG=release Tests/e2e/plugin_folder_test.sh
 
 bench: build
 	.build/release/sweep-bench

@@ -89,6 +89,27 @@ grep -q "NotAPlugin" <<<"$LIST" && fail "a commented-out declaration was registe
 "$BIN/sweep" plugins check "${TAG}_loss" "${TAG}_metric" || fail "sweep plugins check fails for the good plugins"
 echo "ok: the new folder's plugins are listed and pass the suite"
 
+# --- usable by name in a sweep file: a one-trial sweep on a tiny synthetic data set
+WORK="$(mktemp -d)"
+trap 'st=$?; rm -rf "$WORK"; (exit $st); cleanup' EXIT
+"$BIN/sweep" data synth "$WORK/data" --images 16 --seed 3 >/dev/null
+cat >"$WORK/plugin.yaml" <<YAML
+name: plugin_e2e
+data: {format: miml, path: $WORK/data, validation: 0.25}
+backbone: {weights: random, cache: $WORK/cache}
+train:
+  epochs: 2
+  batch_size: 4
+  loss: {name: ${TAG}_loss, scale: 2}
+  metrics: [f1_samples, ${TAG}_metric]
+  objective: {metric: ${TAG}_metric, direction: max}
+workers: 1
+YAML
+"$BIN/sweep" run "$WORK/plugin.yaml" --results "$WORK/results" >"$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "a sweep naming the new plugins failed"; }
+grep -q "val_${TAG}_metric" "$WORK/results/plugin_e2e/leaderboard.csv" || fail "the leaderboard has no column for ${TAG}_metric"
+grep -q '"state":"complete"' "$WORK/results/plugin_e2e/trials.jsonl" || fail "the trial using ${TAG}_loss did not complete"
+echo "ok: a sweep file names the new loss (with a parameter) and metric, and the trial completes"
+
 # --- a failing loss and metric
 mkdir -p "$BAD"
 cat >"$BAD/Bad.swift" <<SWIFT

@@ -10,10 +10,11 @@ func f1(tp: Int, fp: Int, fn: Int) -> Double {
 }
 
 /// Counts of true positives, false positives and false negatives over `indices` of `input`.
-func confusion(_ input: MetricInput, _ indices: some Sequence<Int>) -> (tp: Int, fp: Int, fn: Int) {
+func confusion(_ scores: some Collection<Double>, _ targets: some Collection<UInt8>,
+               threshold: Double) -> (tp: Int, fp: Int, fn: Int) {
     var tp = 0, fp = 0, fn = 0
-    for i in indices {
-        let p = input.scores[i] > input.threshold, t = input.targets[i] != 0
+    for (score, target) in zip(scores, targets) {
+        let p = score > threshold, t = target != 0
         if p && t { tp += 1 } else if p { fp += 1 } else if t { fn += 1 }
     }
     return (tp, fp, fn)
@@ -35,13 +36,10 @@ struct F1Samples: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for r in 0..<input.rows {
-            let c = confusion(input, (r * input.columns)..<((r + 1) * input.columns))
-            sum += f1(tp: c.tp, fp: c.fp, fn: c.fn)
+        input.meanOverRows { s, t in
+            let c = confusion(s, t, threshold: input.threshold)
+            return f1(tp: c.tp, fp: c.fp, fn: c.fn)
         }
-        return sum / Double(input.rows)
     }
 }
 
@@ -57,7 +55,7 @@ struct F1Micro: MetricPlugin {
 
     func evaluate(_ input: MetricInput) -> Double {
         if input.hasNaNScore { return .nan }
-        let c = confusion(input, 0..<(input.rows * input.columns))
+        let c = confusion(input.scores, input.targets, threshold: input.threshold)
         return f1(tp: c.tp, fp: c.fp, fn: c.fn)
     }
 }
@@ -73,12 +71,9 @@ struct F1Macro: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for col in 0..<input.columns {
-            let c = confusion(input, stride(from: col, to: input.rows * input.columns, by: input.columns))
-            sum += f1(tp: c.tp, fp: c.fp, fn: c.fn)
+        input.meanOverColumns { s, t in
+            let c = confusion(s, t, threshold: input.threshold)
+            return f1(tp: c.tp, fp: c.fp, fn: c.fn)
         }
-        return sum / Double(input.columns)
     }
 }

@@ -19,12 +19,6 @@ struct MeanAveragePrecision: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for c in 0..<input.columns {
-            let (s, t) = input.column(c)
-            sum += averagePrecision(scores: s, labels: t)
-        }
-        return sum / Double(input.columns)
+        input.meanOverColumns { s, t in averagePrecision(scores: s, labels: t) }
     }
 }

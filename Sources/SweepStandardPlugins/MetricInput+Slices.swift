@@ -21,4 +21,28 @@ extension MetricInput {
 
     /// True when a score is NaN (e.g. from a diverged model); the built-in metrics are then NaN.
     var hasNaNScore: Bool { scores.contains { $0.isNaN } }
+
+    /// The mean over samples of `perRow(scores, targets)` (sklearn's sample-averaged metrics);
+    /// NaN when any score is NaN.
+    func meanOverRows(_ perRow: (ArraySlice<Double>, ArraySlice<UInt8>) -> Double) -> Double {
+        if hasNaNScore || rows == 0 { return .nan }
+        var sum = 0.0
+        for r in 0..<rows {
+            let (s, t) = row(r)
+            sum += perRow(s, t)
+        }
+        return sum / Double(rows)
+    }
+
+    /// The mean over labels of `perColumn(scores, targets)` (sklearn's macro averages); NaN when
+    /// any score is NaN.
+    func meanOverColumns(_ perColumn: ([Double], [UInt8]) -> Double) -> Double {
+        if hasNaNScore || columns == 0 { return .nan }
+        var sum = 0.0
+        for c in 0..<columns {
+            let (s, t) = column(c)
+            sum += perColumn(s, t)
+        }
+        return sum / Double(columns)
+    }
 }

@@ -24,13 +24,7 @@ struct ROCAUCSamples: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for r in 0..<input.rows {
-            let (s, t) = input.row(r)
-            sum += rocAUC(scores: s, labels: t)
-        }
-        return sum / Double(input.rows)
+        input.meanOverRows { s, t in rocAUC(scores: s, labels: t) }
     }
 }
 
@@ -49,12 +43,6 @@ struct ROCAUCMacro: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for c in 0..<input.columns {
-            let (s, t) = input.column(c)
-            sum += rocAUC(scores: s, labels: t)
-        }
-        return sum / Double(input.columns)
+        input.meanOverColumns { s, t in rocAUC(scores: s, labels: t) }
     }
 }

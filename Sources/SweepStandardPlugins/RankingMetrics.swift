@@ -20,21 +20,17 @@ struct LabelRankingAveragePrecision: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for r in 0..<input.rows {
-            let (s, t) = input.row(r)
+        input.meanOverRows { s, t in
             let relevant = zip(s, t).filter { $0.1 != 0 }.map(\.0)
-            if relevant.isEmpty || relevant.count == input.columns { sum += 1; continue }
+            if relevant.isEmpty || relevant.count == input.columns { return 1 }
             var rowSum = 0.0
             for sj in relevant {
                 let rank = s.filter { $0 >= sj }.count
                 let above = relevant.filter { $0 >= sj }.count
                 rowSum += Double(above) / Double(rank)
             }
-            sum += rowSum / Double(relevant.count)
+            return rowSum / Double(relevant.count)
         }
-        return sum / Double(input.rows)
     }
 }
 
@@ -53,14 +49,10 @@ struct CoverageError: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for r in 0..<input.rows {
-            let (s, t) = input.row(r)
-            guard let lowest = zip(s, t).filter({ $0.1 != 0 }).map(\.0).min() else { continue }
-            sum += Double(s.filter { $0 >= lowest }.count)
+        input.meanOverRows { s, t in
+            guard let lowest = zip(s, t).filter({ $0.1 != 0 }).map(\.0).min() else { return 0 }
+            return Double(s.filter { $0 >= lowest }.count)
         }
-        return sum / Double(input.rows)
     }
 }
 
@@ -76,18 +68,14 @@ struct LabelRankingLoss: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var sum = 0.0
-        for r in 0..<input.rows {
-            let (s, t) = input.row(r)
+        input.meanOverRows { s, t in
             let pos = zip(s, t).filter { $0.1 != 0 }.map(\.0)
             let neg = zip(s, t).filter { $0.1 == 0 }.map(\.0)
-            if pos.isEmpty || neg.isEmpty { continue }
+            if pos.isEmpty || neg.isEmpty { return 0 }
             var wrong = 0
             for sp in pos { wrong += neg.filter { $0 >= sp }.count }
-            sum += Double(wrong) / Double(pos.count * neg.count)
+            return Double(wrong) / Double(pos.count * neg.count)
         }
-        return sum / Double(input.rows)
     }
 }
 
@@ -108,14 +96,11 @@ struct OneError: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore || input.columns == 0 { return .nan }
-        var errors = 0
-        for r in 0..<input.rows {
-            let (s, t) = input.row(r)
+        if input.columns == 0 { return .nan }
+        return input.meanOverRows { s, t in
             var best = s.startIndex
             for i in s.indices where s[i] > s[best] { best = i }
-            if t[best] == 0 { errors += 1 }
+            return t[best] == 0 ? 1 : 0
         }
-        return Double(errors) / Double(input.rows)
     }
 }

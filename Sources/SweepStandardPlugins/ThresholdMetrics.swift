@@ -37,12 +37,8 @@ struct SubsetAccuracy: MetricPlugin {
     init(parameters: PluginParameters) throws {}
 
     func evaluate(_ input: MetricInput) -> Double {
-        if input.hasNaNScore { return .nan }
-        var exact = 0
-        for r in 0..<input.rows {
-            let (s, t) = input.row(r)
-            if !zip(s, t).contains(where: { ($0 > input.threshold) != ($1 != 0) }) { exact += 1 }
+        input.meanOverRows { s, t in
+            zip(s, t).contains(where: { ($0 > input.threshold) != ($1 != 0) }) ? 0 : 1
         }
-        return Double(exact) / Double(input.rows)
     }
 }

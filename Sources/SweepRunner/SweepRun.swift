@@ -145,7 +145,9 @@ final class WorkerLog: @unchecked Sendable {
     private let handle: FileHandle?
 
     init(path: String) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         handle = FileHandle(forWritingAtPath: path)
         handle?.seekToEndOfFile()
     }

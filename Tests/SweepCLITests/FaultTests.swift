@@ -91,8 +91,36 @@ final class FaultTests: CLITestCase {
             XCTAssertEqual(final.record(id)?.reproducible, expected.record(id)?.reproducible, "trial \(id)")
         }
         XCTAssertEqual(try LeaderboardFile.read(folder).rowsWithoutSeconds, try LeaderboardFile.read(referenceFolder).rowsWithoutSeconds)
-        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("best").path),
-                       try FileManager.default.destinationOfSymbolicLink(atPath: referenceFolder.appendingPathComponent("best").path))
+        let best = try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("best").path)
+        XCTAssertEqual(best, try FileManager.default.destinationOfSymbolicLink(atPath: referenceFolder.appendingPathComponent("best").path))
+        // Only the best checkpoint is kept: none left over from the trials the interrupt cut off.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("checkpoints").path),
+                       [(best as NSString).lastPathComponent])
+    }
+
+    /// A trial that exceeds `trial_timeout` on every attempt is killed, retried, then recorded
+    /// `failed` with the reason; the sweep still finishes (exit 0) and `best` is not made.
+    func testTrialOverTheTimeLimitIsRetriedThenRecordedFailed() throws {
+        var file = sweepFile("slow")
+        file.epochs = 1000  // tens of seconds: far beyond the limit
+        file.depth = 2
+        file.grid = [("lr", "[0.001]")]
+        file.workers = 1
+        file.trialTimeout = 1
+        let sweep = try write(file, to: "slow.yaml")
+        let outcome = try run(["run", sweep])
+        assertExit(outcome, 0, "sweep with a trial over the time limit")
+        XCTAssertTrue(outcome.stderr.contains("attempt 1 failed: timed out"), outcome.stderr)
+        let folder = resultsFolder("slow")
+        let trials = try TrialsFile.read(folder)
+        XCTAssertEqual(trials.records.count, 1)
+        let record = try XCTUnwrap(trials.records.first)
+        XCTAssertEqual(record.state, "failed")
+        XCTAssertEqual(record.attempts, 2)
+        XCTAssertTrue(record["failure"]?["reason"]?.string?.contains("timed out") ?? false, "\(String(describing: record["failure"]))")
+        XCTAssertEqual(try LeaderboardFile.read(folder).rows.map { $0["state"] }, ["failed"])
+        XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("best").path))
+        XCTAssertTrue(outcome.stdout.contains("0 complete, 0 diverged, 1 failed"), outcome.stdout)
     }
 
     /// A trial whose learning rate makes it diverge is recorded `diverged`, ranked below the
@@ -122,7 +150,7 @@ final class FaultTests: CLITestCase {
     /// running sweep, and leaves the first run undisturbed.
     func testSecondConcurrentRunOnTheSameResultsFolderIsRefused() throws {
         var file = sweepFile("concurrent")
-        file.epochs = 80
+        file.epochs = 120
         file.depth = 2
         file.grid = [("lr", "[0.0001, 0.001]")]
         let sweep = try write(file, to: "concurrent.yaml")

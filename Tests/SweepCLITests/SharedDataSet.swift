@@ -26,6 +26,11 @@ struct SharedDataSet: Sendable {
 
     static func make() throws -> SharedDataSet {
         let binary = try SweepBinary.path()
+        let stale = SweepBinary.newerSources(than: binary)
+        if !stale.isEmpty {
+            print("warning: \(binary) is older than \(stale.count) source file(s) (e.g. \(stale[0])); "
+                  + "these tests run the old binary. `make test` rebuilds it first.")
+        }
         let fm = FileManager.default
         let base = SweepBinary.packageRoot.appendingPathComponent(".build/sweep-cli-tests")
         try fm.createDirectory(at: base, withIntermediateDirectories: true)

@@ -26,6 +26,24 @@ enum SweepBinary {
         }
         return fallback
     }
+
+    /// Source files changed after `binary` was built (those under `Sources/` and `plugins/`):
+    /// the tests would run old code. Only worth a warning: `make test` always rebuilds first.
+    static func newerSources(than binary: String) -> [String] {
+        let fm = FileManager.default
+        guard let built = (try? fm.attributesOfItem(atPath: binary))?[.modificationDate] as? Date else { return [] }
+        var newer: [String] = []
+        for folder in ["Sources", "plugins"] {
+            let base = packageRoot.appendingPathComponent(folder)
+            for path in fm.enumerator(atPath: base.path)?.compactMap({ $0 as? String }) ?? [] where path.hasSuffix(".swift") {
+                let url = base.appendingPathComponent(path)
+                if let modified = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date, modified > built {
+                    newer.append(folder + "/" + path)
+                }
+            }
+        }
+        return newer
+    }
 }
 
 /// How a finished run of the binary ended, with everything it printed.
@@ -60,8 +78,8 @@ final class BinaryRun {
         stdoutURL = logs.appendingPathComponent("run\(n).stdout")
         stderrURL = logs.appendingPathComponent("run\(n).stderr")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory

@@ -16,7 +16,7 @@ struct SweepFileText {
     var grid: [(key: String, values: String)] = [("lr", "[0.0001, 0.01]"), ("depth", "[1, 2]")]
     var workers = 2
     var retries = 1
-    var trialTimeout = 600
+    var trialTimeout: Double = 600
 
     init(name: String, dataPath: String, cachePath: String) {
         self.name = name

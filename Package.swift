@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
-        .testTarget(name: "SweepCLITests", dependencies: []),
+        // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
+        .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),
     ]
 )

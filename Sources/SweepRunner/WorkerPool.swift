@@ -72,6 +72,9 @@ public struct WorkerPool: Sendable {
             case .drained?:
                 return
             case .died(let ticket?, let timedOut)?:
+                // Stopped (Ctrl-C) while this trial ran: the worker was stopped with it, so the
+                // trial is unfinished, not failed; a rerun of the sweep runs it again.
+                if await queue.isStopped { return }
                 startupFailures = 0
                 let reason = timedOut
                     ? "timed out after \(trialTimeout) (attempt \(ticket.attempt)); worker killed"

@@ -106,6 +106,24 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(finished, ["t1"])
     }
 
+    func testTrialCutOffByAStopIsNeitherFailedNorRetried() async throws {
+        let sink = RecordingSink()
+        let queue = TrialQueue(tickets(2), retries: 1)
+        // t0's worker dies after the queue was stopped (as Ctrl-C stops the workers).
+        let pool = WorkerPool(launcher: launcher { t in
+            if t.id == "t0" {
+                await queue.stop()
+                throw SimulatedCrash()
+            }
+        }, workers: 1, trialTimeout: .seconds(10))
+        try await pool.run(queue, sink: sink)
+        let failures = await sink.failures, finished = await sink.finished
+        XCTAssertTrue(failures.isEmpty, "an interrupted trial was reported failed: \(failures)")
+        XCTAssertEqual(finished, [])
+        let attempts = await sink.attemptsStarted
+        XCTAssertEqual(attempts, ["t0": [1]])
+    }
+
     func testStoppedQueueHandsOutNothingMore() async throws {
         let queue = TrialQueue(tickets(3), retries: 1)
         let first = await queue.next()

@@ -1,0 +1,62 @@
+/// A small sweep file for the tests: the shared data set, batch 8, a few epochs, a small grid.
+struct SweepFileText {
+    var name: String
+    var dataPath: String
+    var cachePath: String
+    var synthesizeIfMissing = false
+    /// `random`, or `imagenet` (with the random fallback).
+    var weights = "random"
+    var epochs = 2
+    var batchSize = 8
+    var depth = 1
+    var lr = "0.001"
+    /// e.g. `{metric: f1_samples, split: val, direction: max}`.
+    var objective = "{metric: f1_samples, split: val, direction: max}"
+    /// Grid keys and their value lists in YAML flow form, in file order.
+    var grid: [(key: String, values: String)] = [("lr", "[0.0001, 0.01]"), ("depth", "[1, 2]")]
+    var workers = 2
+    var retries = 1
+    var trialTimeout: Double = 600
+
+    init(name: String, dataPath: String, cachePath: String) {
+        self.name = name
+        self.dataPath = dataPath
+        self.cachePath = cachePath
+    }
+
+    /// The YAML text.
+    var text: String {
+        """
+        name: \(name)
+        data:
+          format: miml
+          path: \(dataPath)
+          synthesize_if_missing: \(synthesizeIfMissing)
+          validation: 0.3
+          split_seed: 0
+          stratified: false
+        backbone:
+          name: resnet50
+          weights: \(weights)
+          fallback: random
+          cache: \(cachePath)
+        train:
+          epochs: \(epochs)
+          batch_size: \(batchSize)
+          head: {depth: \(depth), dropout: 0.3}
+          optimizer: {name: adam, lr: \(lr)}
+          schedule: {name: cosine, t_max: 5, eta_min: 0.0001, step: batch}
+          loss: {name: bce, pos_weight: auto}
+          metrics: [f1_samples, roc_auc_samples]
+          objective: \(objective)
+          threshold: 0.5
+        grid:
+        \(grid.map { "  \($0.key): \($0.values)" }.joined(separator: "\n"))
+        workers: \(workers)
+        seed: 0
+        retries: \(retries)
+        trial_timeout: \(trialTimeout)
+
+        """
+    }
+}

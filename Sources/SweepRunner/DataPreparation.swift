@@ -25,8 +25,23 @@ public enum DataPreparation {
                 + "synthetic stand-in there (\(syntheticImages) procedurally drawn scenes, MIML layout, seed 0). "
                 + "Results will say they come from synthetic data.")
             let start = Date()
-            let summary = try SyntheticMIML.generate(into: URL(fileURLWithPath: path), count: syntheticImages, seed: 0) { done in
+            // Generated beside its place and renamed at the end, so an interrupted run leaves
+            // no half-written data set behind.
+            let partial = path + ".partial-\(getpid())"
+            let parent = (path as NSString).deletingLastPathComponent
+            let base = (path as NSString).lastPathComponent
+            for old in (try? FileManager.default.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent)) ?? []
+            where old.hasPrefix(base + ".partial-") {
+                try? FileManager.default.removeItem(atPath: (parent.isEmpty ? "" : parent + "/") + old)
+            }
+            if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+            let summary = try SyntheticMIML.generate(into: URL(fileURLWithPath: partial), count: syntheticImages, seed: 0) { done in
                 if done % 250 == 0 { log("  generated \(done)/\(syntheticImages) images") }
+            }
+            if rename(partial, path) != 0 {
+                // Another run generated it meanwhile: use theirs.
+                try? FileManager.default.removeItem(atPath: partial)
+                guard FileManager.default.fileExists(atPath: path) else { throw FileError(path: path, reason: "cannot move the generated data set into place: \(String(cString: strerror(errno)))") }
             }
             log(String(format: "  %d images (%.1f MB of JPEG) in %.1f s", summary.images,
                        Double(summary.jpegBytes) / 1e6, Date().timeIntervalSince(start)))

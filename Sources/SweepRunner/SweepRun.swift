@@ -40,6 +40,10 @@ public struct SweepRun {
         let lock = try store.openForRun()
         defer { lock.release() }
         let log: (String) -> Void = { [display] in display.log($0) }
+        // Until the trials start, everything done survives a kill (the data set is generated
+        // into a temporary folder, the feature cache commits batch by batch): Ctrl-C just exits.
+        interrupt.exitImmediately(saying: "interrupted while preparing the data and features; "
+            + "finished feature batches are kept in the cache. Run the same command again to resume.")
 
         // Data, trunk, split and features: everything the trials share.
         let data = try DataPreparation.prepare(spec.data, log: log)
@@ -82,6 +86,7 @@ public struct SweepRun {
         try await recorder.refresh()
         let remaining = plan.trials.filter { !finished.contains($0.id) }
         if remaining.isEmpty {
+            interrupt.exitImmediately(saying: nil)
             log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
             return .nothingToDo
         }
@@ -91,6 +96,7 @@ public struct SweepRun {
         log("running \(remaining.count) trial(s) on \(activeWorkers) worker process(es), \(workerContext.blasThreads) BLAS thread(s) each")
 
         let queue = TrialQueue(tickets, retries: spec.retries)
+        interrupt.exitImmediately(saying: nil)
         let workerLog = WorkerLog(path: store.directory + "/workers.log")
         let contextPath = store.contextPath
         let launcher = ProcessLauncher(executable: executable, arguments: { _ in ["worker", "--context", contextPath] },

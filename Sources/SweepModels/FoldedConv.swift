@@ -46,6 +46,27 @@ public struct FoldedConv: Sendable {
         bias = FloatBuffer(shift)
     }
 
+    /// Bytes of patches gathered per GEMM call (tuned in `make bench`; 0 = all at once).
+    nonisolated(unsafe) public static var patchChunkBytes = 2 << 20
+
+    /// output[rows] = a[rows - rows.lowerBound] x weight (+ output when accumulating), then bias
+    /// (and ReLU) on those rows.
+    ///
+    /// - Parameters:
+    ///   - a: (rows.count, k) patches or pixels, the first of them for `rows.lowerBound`.
+    ///   - output: (all rows, outChannels)
+    func gemm(_ a: UnsafePointer<Float>, rows: Range<Int>, k: Int, output: UnsafeMutablePointer<Float>,
+              accumulate: Bool, relu: Bool, threads: Int, profiler: Profiler?) {
+        let c = output + rows.lowerBound * outChannels
+        profiler.measure("gemm") {
+            BLAS.sgemm(m: rows.count, n: outChannels, k: k, a: a, lda: k, b: weight.pointer, ldb: outChannels,
+                       beta: accumulate ? 1 : 0, c: c, ldc: outChannels)
+        }
+        profiler.measure("epilogue") {
+            ConvKernels.addBias(c, rows: rows.count, c: outChannels, bias: bias.pointer, relu: relu, threads: threads)
+        }
+    }
+
     /// Multiply-adds per output pixel.
     public var macsPerPixel: Int { kernel * kernel * inChannels * outChannels }
 
@@ -68,27 +89,29 @@ public struct FoldedConv: Sendable {
         let ow = ConvKernels.outputSize(w, kernel: kernel, stride: stride, padding: padding)
         let rows = n * oh * ow
         let k = kernel * kernel * inChannels
-        let a: UnsafePointer<Float>
         if kernel == 1 && stride == 1 {
-            a = input
+            gemm(input, rows: 0..<rows, k: k, output: output, accumulate: accumulate, relu: relu,
+                 threads: threads, profiler: profiler)
         } else if kernel == 1 {
             profiler.measure("gather") {
                 ConvKernels.subsample(input: input, n: n, h: h, w: w, c: inChannels, stride: stride, output: scratch)
             }
-            a = UnsafePointer(scratch)
+            gemm(scratch, rows: 0..<rows, k: k, output: output, accumulate: accumulate, relu: relu,
+                 threads: threads, profiler: profiler)
         } else {
-            profiler.measure("gather") {
-                ConvKernels.im2col(input: input, n: n, h: h, w: w, c: inChannels, kh: kernel, kw: kernel,
-                                   stride: stride, padding: padding, output: scratch, threads: threads)
+            // Patches are gathered and multiplied a slice of rows at a time, so the slice stays
+            // in cache between im2col writing it and the GEMM reading it.
+            let budget = FoldedConv.patchChunkBytes
+            let chunk = budget <= 0 ? rows : max(1, min(rows, budget / (k * MemoryLayout<Float>.stride)))
+            for start in Swift.stride(from: 0, to: rows, by: chunk) {
+                let range = start..<min(rows, start + chunk)
+                profiler.measure("gather") {
+                    ConvKernels.im2col(input: input, n: n, h: h, w: w, c: inChannels, kh: kernel, kw: kernel,
+                                       stride: stride, padding: padding, rows: range, output: scratch, threads: threads)
+                }
+                gemm(scratch, rows: range, k: k, output: output, accumulate: accumulate, relu: relu,
+                     threads: threads, profiler: profiler)
             }
-            a = UnsafePointer(scratch)
-        }
-        profiler.measure("gemm") {
-            BLAS.sgemm(m: rows, n: outChannels, k: k, a: a, lda: k, b: weight.pointer, ldb: outChannels,
-                       beta: accumulate ? 1 : 0, c: output, ldc: outChannels)
-        }
-        profiler.measure("epilogue") {
-            ConvKernels.addBias(output, rows: rows, c: outChannels, bias: bias.pointer, relu: relu, threads: threads)
         }
         return (oh, ow)
     }

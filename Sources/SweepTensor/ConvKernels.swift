@@ -12,20 +12,21 @@ public enum ConvKernels {
     ///
     /// - Parameters:
     ///   - input: (n, h, w, c)
-    ///   - output: (n * oh * ow, kh * kw * c), patch order (kh, kw, c)
+    ///   - rows: which output pixels (flattened (b, y, x)); default all `n * oh * ow`.
+    ///   - output: (rows.count, kh * kw * c), patch order (kh, kw, c)
     public static func im2col(input: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int,
-                              kh: Int, kw: Int, stride: Int, padding: Int,
+                              kh: Int, kw: Int, stride: Int, padding: Int, rows: Range<Int>? = nil,
                               output: UnsafeMutablePointer<Float>, threads: Int) {
         let oh = outputSize(h, kernel: kh, stride: stride, padding: padding)
         let ow = outputSize(w, kernel: kw, stride: stride, padding: padding)
         let rowLength = kh * kw * c
-        let rows = n * oh * ow
-        parallelRanges(rows, ways: threads, minimumChunk: 64) { range in
-            for r in range {
+        let wanted = rows ?? 0..<(n * oh * ow)
+        parallelRanges(wanted.count, ways: threads, minimumChunk: 64) { local in
+            for r in (wanted.lowerBound + local.lowerBound)..<(wanted.lowerBound + local.upperBound) {
                 let b = r / (oh * ow)
                 let y = (r / ow) % oh
                 let x = r % ow
-                let dst = output + r * rowLength
+                let dst = output + (r - wanted.lowerBound) * rowLength
                 for i in 0..<kh {
                     let iy = y * stride - padding + i
                     let rowDst = dst + i * kw * c

@@ -12,6 +12,9 @@ let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComp
 let scratch = FileManager.default.currentDirectoryPath + "/results/bench"
 let dataPath = scratch + "/data/miml"
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+if let chunk = ProcessInfo.processInfo.environment["SWEEP_PATCH_CHUNK"].flatMap({ Int($0) }) {
+    FoldedConv.patchChunkBytes = chunk  // experiments: bytes of patches per GEMM call
+}
 let report = Report()
 report.line("# sweep benchmarks\n")
 report.line("machine: \(cores) cores; \(Date())\n")

@@ -99,3 +99,29 @@ final class ContentHashTests: XCTestCase {
         XCTAssertEqual(h.finalizeHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+final class Im2colSliceTests: XCTestCase {
+    /// Gathering a slice of output rows gives exactly those rows of the full gather.
+    func testRowSliceEqualsTheSameRowsOfTheFullGather() {
+        let n = 2, h = 7, w = 5, c = 3, k = 3
+        var s: UInt64 = 9
+        let x = (0..<(n * h * w * c)).map { _ -> Float in
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            return Float(s >> 40) / Float(1 << 24)
+        }
+        let rows = n * h * w, len = k * k * c
+        var full = [Float](repeating: .nan, count: rows * len)
+        var part = [Float](repeating: .nan, count: 11 * len)
+        x.withUnsafeBufferPointer { xp in
+            full.withUnsafeMutableBufferPointer { fp in
+                ConvKernels.im2col(input: xp.baseAddress!, n: n, h: h, w: w, c: c, kh: k, kw: k, stride: 1, padding: 1,
+                                   output: fp.baseAddress!, threads: 2)
+            }
+            part.withUnsafeMutableBufferPointer { pp in
+                ConvKernels.im2col(input: xp.baseAddress!, n: n, h: h, w: w, c: c, kh: k, kw: k, stride: 1, padding: 1,
+                                   rows: 30..<41, output: pp.baseAddress!, threads: 2)
+            }
+        }
+        XCTAssertEqual(part, Array(full[(30 * len)..<(41 * len)]))
+    }
+}

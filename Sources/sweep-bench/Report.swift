@@ -52,6 +52,7 @@ func runCommand(_ path: String, _ args: [String], quiet: Bool = true) throws -> 
     defer { posix_spawn_file_actions_destroy(&actions) }
     if quiet {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     }
     let argv = ([path] + args).map { strdup($0) } + [nil]
     defer { for a in argv { free(a) } }

@@ -104,12 +104,12 @@ public actor SweepRecorder: TrialSink {
         status.failed = records.filter { $0.state == .failed }.count
         status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
         display.log(Self.describe(record, leaderboard) + "  [\(status.done)/\(status.total)]")
-        tick()
+        tick(force: true)
     }
 
-    func tick() {
+    func tick(force: Bool = false) {
         status.elapsed = monotonicNow() - started
-        display.update(status)
+        display.update(status, force: force)
     }
 
     static func parameters(_ r: TrialRecord, _ board: Leaderboard) -> String {

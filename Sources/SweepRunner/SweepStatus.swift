@@ -42,19 +42,21 @@ public struct SweepStatus: Sendable, Equatable {
 public final class StatusDisplay: @unchecked Sendable {
     private let lock = NSLock()
     private let isTerminal: Bool
-    private var lastLength = 0
     private var lineShown = false
+    private var lastDraw = 0.0
 
     /// - Parameter isTerminal: default: whether stderr is a TTY.
     public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) { self.isTerminal = isTerminal }
 
-    /// Redraws the status line (terminal only; plain output prints events instead).
-    public func update(_ status: SweepStatus) {
+    /// Redraws the status line (terminal only; plain output prints events instead), at most
+    /// four times a second unless `force`.
+    public func update(_ status: SweepStatus, force: Bool = false) {
         guard isTerminal else { return }
         lock.withLock {
-            let text = status.line
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
-            lastLength = text.count
+            let now = monotonicNow()
+            guard force || !lineShown || now - lastDraw >= 0.25 else { return }
+            lastDraw = now
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + status.line).utf8))
             lineShown = true
         }
     }

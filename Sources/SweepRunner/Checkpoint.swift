@@ -58,10 +58,7 @@ public enum Checkpoint {
         try? fm.removeItem(atPath: tmp)
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         try Safetensors.write(state, metadata: ["format": card.format], to: tmp + "/" + weightsFile)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        try DurableFiles.writeAtomically(try encoder.encode(card), to: tmp + "/" + cardFile)
+        try DurableFiles.writeAtomically(try WorkerCodec.encoder(pretty: true).encode(card), to: tmp + "/" + cardFile)
         if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
         guard rename(tmp, path) == 0 else {
             throw FileError(path: path, reason: "rename: \(String(cString: strerror(errno)))")
@@ -75,11 +72,9 @@ public enum Checkpoint {
         guard let data = FileManager.default.contents(atPath: cardPath) else {
             throw FileError(path: cardPath, reason: "no model card here; is this a sweep checkpoint folder (e.g. results/<name>/best)?")
         }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let card: ModelCard
         do {
-            card = try decoder.decode(ModelCard.self, from: data)
+            card = try WorkerCodec.decoder().decode(ModelCard.self, from: data)
         } catch {
             throw FileError(path: cardPath, reason: "not a model card: \(error)")
         }

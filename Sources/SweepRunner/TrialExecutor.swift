@@ -29,7 +29,7 @@ public final class TrialExecutor: @unchecked Sendable {
     /// Runs one trial; `emitEpoch` receives each epoch's `EpochMetrics` as JSON. Returns the
     /// `TrialOutcome` JSON.
     public func run(_ ticket: TrialTicket, emitEpoch: @escaping @Sendable (String) -> Void) throws -> String {
-        let assignment = try JSONDecoder().decode(TrialAssignment.self, from: Data(ticket.payload.utf8))
+        let assignment = try WorkerCodec.decode(TrialAssignment.self, from: ticket.payload)
         let config = assignment.config
         let train = config.train
         let lossType = try catalog.loss(named: train.loss.name)
@@ -103,12 +103,7 @@ public final class TrialExecutor: @unchecked Sendable {
         return EpochMetrics(epoch: r.epoch, lr: r.learningRate, train: train, val: val, seconds: r.seconds)
     }
 
-    static func encode(_ e: EpochMetrics) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return String(decoding: try encoder.encode(e), as: UTF8.self)
-    }
+    static func encode(_ e: EpochMetrics) throws -> String { try WorkerCodec.encode(e) }
 }
 
 /// The payload of a `TrialTicket`: the trial's resolved settings and its swept values.
@@ -122,9 +117,5 @@ public struct TrialAssignment: Codable, Sendable {
     }
 
     /// JSON text for a ticket.
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func json() throws -> String { try WorkerCodec.encode(self) }
 }

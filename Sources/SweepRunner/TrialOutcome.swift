@@ -22,17 +22,8 @@ public struct TrialOutcome: Sendable, Codable, Equatable {
     }
 
     /// JSON text for the protocol (non-finite numbers as strings, like `trials.jsonl`).
-    public func json() throws -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return String(decoding: try e.encode(self), as: UTF8.self)
-    }
+    public func json() throws -> String { try WorkerCodec.encode(self) }
 
     /// Reads `json()`'s output.
-    public init(json: String) throws {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        self = try d.decode(TrialOutcome.self, from: Data(json.utf8))
-    }
+    public init(json: String) throws { self = try WorkerCodec.decode(TrialOutcome.self, from: json) }
 }

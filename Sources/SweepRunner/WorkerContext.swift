@@ -32,13 +32,11 @@ public struct WorkerContext: Codable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, reason: "cannot read the worker context")
         }
-        return try JSONDecoder().decode(WorkerContext.self, from: data)
+        return try WorkerCodec.decoder().decode(WorkerContext.self, from: data)
     }
 
     /// Writes it atomically.
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try DurableFiles.writeAtomically(try encoder.encode(self), to: path)
+        try DurableFiles.writeAtomically(try WorkerCodec.encoder().encode(self), to: path)
     }
 }

@@ -39,17 +39,34 @@ public enum FromWorker: Codable, Sendable, Equatable {
     case rejected(trial: String, reason: String)
 }
 
-/// Encodes and decodes protocol lines.
+/// The JSON the runner writes (protocol lines, outcomes, contexts, model cards): sorted keys,
+/// and NaN/infinities as the strings `NaN`, `Infinity`, `-Infinity` like `trials.jsonl`.
 public enum WorkerCodec {
+    /// An encoder with the runner's conventions.
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+                                          : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    /// A decoder reading what `encoder` writes.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
+    }
+
     /// One line (no newline) of JSON.
     public static func encode<T: Encodable>(_ message: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(message), as: UTF8.self)
+        String(decoding: try encoder().encode(message), as: UTF8.self)
     }
 
     /// Decodes one line.
     public static func decode<T: Decodable>(_ type: T.Type, from line: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(line.utf8))
+        try decoder().decode(type, from: Data(line.utf8))
     }
 }

@@ -117,7 +117,7 @@ public actor SweepRecorder: TrialSink {
     }
 
     static func describe(_ r: TrialRecord, _ board: Leaderboard) -> String {
-        let params = parameters(r, board)
+        let params = parameters(r, board).isEmpty ? "no swept parameters" : parameters(r, board)
         switch r.state {
         case .complete, .pruned, .diverged:
             let value = r.objective.map { String(format: "%.4f", $0) } ?? "-"
@@ -129,7 +129,8 @@ public actor SweepRecorder: TrialSink {
 
     static func describeBest(_ r: TrialRecord?, _ board: Leaderboard) -> String? {
         guard let r, r.state == .complete, let v = r.objective else { return nil }
-        return "\(board.objective.metric) \(String(format: "%.4f", v)) (\(parameters(r, board)))"
+        let params = parameters(r, board)
+        return "\(board.objective.metric) \(String(format: "%.4f", v))" + (params.isEmpty ? "" : " (\(params))")
     }
 }
 

@@ -61,9 +61,9 @@ public final class LazyTrunkExtractor: FeatureExtractor, @unchecked Sendable {
 
     public func extract(paths: [String], into output: UnsafeMutablePointer<Float>) throws {
         if built == nil {
-            let loaded = try trunk.source.load()
-            let network = try ResNet50(weights: loaded.stateDict, file: loaded.origin)
-            built = TrunkFeatureExtractor(network: network, weightsIdentity: loaded.identity,
+            let (stateDict, origin) = try trunk.source.stateDict()
+            let network = try ResNet50(weights: stateDict, file: origin)
+            built = TrunkFeatureExtractor(network: network, weightsIdentity: trunk.identity,
                                           preprocessing: preprocessing, streams: streams, batchSize: batchSize)
         }
         try built?.extract(paths: paths, into: output)

@@ -91,15 +91,23 @@ public enum WeightsSource: Sendable, Equatable, CustomStringConvertible {
     /// The state_dict with its identity and origin.
     /// - Throws: `WeightsError` naming the file and what is wrong (see `WeightsFile.load`).
     public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedWeights {
-        let path: String
+        let (stateDict, origin) = try stateDict(environment: environment)
+        let identity = try resolvedPath(environment: environment).map { "sha256:" + (try WeightsFile.sha256(path: $0)) }
+        return LoadedWeights(stateDict: stateDict, identity: identity ?? randomIdentity, origin: origin)
+    }
+
+    /// The state_dict and the name to give errors (the file read, or `random:<seed>`), without
+    /// hashing the file (for callers that already know `identity`).
+    public func stateDict(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (StateDict, origin: String) {
         switch self {
         case .random(let seed):
-            return LoadedWeights(stateDict: RandomInit.resnet50(seed: seed), identity: randomIdentity, origin: description)
-        case .file(let file): path = file
-        case .imagenet: path = try Self.imagenetPath(environment: environment)
+            return (RandomInit.resnet50(seed: seed), description)
+        case .file(let path):
+            return (try WeightsFile.load(path: path), path)
+        case .imagenet:
+            let path = try Self.imagenetPath(environment: environment)
+            return (try WeightsFile.load(path: path), path)
         }
-        let stateDict = try WeightsFile.load(path: path)
-        return LoadedWeights(stateDict: stateDict, identity: "sha256:" + (try WeightsFile.sha256(path: path)), origin: path)
     }
 }
 

@@ -11,10 +11,15 @@ struct GridExpansion {
 
     func trials() -> [Trial] {
         let axes = decoded.spec.grid
-        let total = axes.reduce(1) { $0 * $1.values.count }
-        guard total <= 100_000 else {
+        // The product saturates instead of overflowing: only "too many" matters beyond the limit.
+        let limit = 100_000
+        let total = axes.reduce(1) { product, axis in
+            let (p, overflow) = product.multipliedReportingOverflow(by: axis.values.count)
+            return overflow ? limit + 1 : min(p, limit + 1)
+        }
+        guard total <= limit else {
             let location = axes.first.flatMap { decoded.grid.locations[$0.name] } ?? decoded.train.locations["train"]
-            diagnostics.add(location ?? .argument("grid"), "grid", "\(total) trials is too many (at most 100000)")
+            diagnostics.add(location ?? .argument("grid"), "grid", "more than \(limit) trials")
             return []
         }
         var trials: [Trial] = []

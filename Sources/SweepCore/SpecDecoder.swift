@@ -38,7 +38,8 @@ struct SpecDecoder {
         if let node = fields["seed"], let n = reader.integer(node, "seed", min: 0) { spec.seed = n }
         if let node = fields["retries"], let n = reader.integer(node, "retries", min: 0) { spec.retries = n }
         if let node = fields["trial_timeout"],
-           let x = reader.real(node, "trial_timeout", lower: Bound(value: 0, inclusive: false), upper: nil) {
+           let x = reader.real(node, "trial_timeout", lower: Bound(value: 0, inclusive: false),
+                               upper: Bound(value: 1e9, inclusive: true)) {
             spec.trialTimeout = x
         }
         return Decoded(spec: spec, train: train, grid: grid)

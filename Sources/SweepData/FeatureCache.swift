@@ -53,7 +53,7 @@ public struct FeatureCache: Sendable {
             return cached
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let lock = try FeatureCacheLock(path: directory.appendingPathComponent(key.value + ".lock").path)
+        let lock = try FileLock(path: directory.appendingPathComponent(key.value + ".lock").path)
         if try !lock.tryLock() {
             onEvent(.waitingForLock(key: key.value))
             try lock.lock()
@@ -76,19 +76,21 @@ public struct FeatureCache: Sendable {
         guard rename(build.folder.path, folder.path) == 0 else {
             throw FeatureCacheError.io(path: folder.path, operation: "rename", errno: errno)
         }
-        try FeatureCacheFileIO.syncDirectory(directory)
+        try DurableFiles.syncDirectory(directory)
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("progress.json"))
-        let cached = try open(key: key.value)
+        // The build hashed the features it just wrote; no need to read them all again.
+        let cached = try open(key: key.value, verifyingChecksum: false)
         onEvent(.finished(key: key.value, extractedThisRun: extracted, seconds: manifest.extractionSeconds))
         return cached
     }
 
     /// Maps the finished cache `key` after validating it (manifest consistent with its key,
-    /// size, SHA-256), e.g. in a worker process that was handed the key.
+    /// size, and unless `verifyingChecksum` is false the SHA-256), e.g. in a worker process
+    /// that was handed the key of a cache its orchestrator has just verified.
     /// - Throws: `FeatureCacheError.invalidCache` naming the folder and the reason.
-    public func open(key: String) throws -> CachedFeatures {
+    public func open(key: String, verifyingChecksum: Bool = true) throws -> CachedFeatures {
         let folder = folder(for: key)
-        switch FeatureCacheValidation.open(folder, key: key, expected: nil) {
+        switch FeatureCacheValidation.open(folder, key: key, expected: nil, verifyChecksum: verifyingChecksum) {
         case .success(let cached): return cached
         case .failure(let invalid): throw FeatureCacheError.invalidCache(path: folder.path, reason: invalid.reason)
         }

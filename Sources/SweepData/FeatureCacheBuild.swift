@@ -44,7 +44,7 @@ struct FeatureCacheBuild {
             let elapsed = monotonicSeconds() - start
             record.completedRows = hi
             record.extractionSeconds = priorSeconds + elapsed
-            try FeatureCacheFileIO.replaceDurably(progressURL, with: try JSONEncoder().encode(record))
+            try DurableFiles.replaceDurably(progressURL, with: try JSONEncoder().encode(record))
             onEvent(.progress(FeatureCacheProgress(done: hi, total: total, doneThisRun: hi - firstRow,
                                                    elapsedSeconds: elapsed)))
         }
@@ -60,9 +60,9 @@ struct FeatureCacheBuild {
             featuresByteSize: byteCount, featuresSHA256: h.finalizeHex(),
             dtype: FeatureCacheManifest.float32LittleEndian,
             created: ISO8601DateFormatter().string(from: Date()), extractionSeconds: record.extractionSeconds)
-        try FeatureCacheFileIO.replaceDurably(folder.appendingPathComponent("manifest.json"), with: try manifest.encoded())
+        try DurableFiles.replaceDurably(folder.appendingPathComponent("manifest.json"), with: try manifest.encoded())
         // progress.json stays until the rename: a crash before it resumes with nothing to extract.
-        try FeatureCacheFileIO.syncDirectory(folder)
+        try DurableFiles.syncDirectory(folder)
         return (manifest, total - firstRow)
     }
 
@@ -82,8 +82,8 @@ struct FeatureCacheBuild {
             formatVersion: FeatureCacheManifest.currentFormatVersion, key: key.value,
             imageCount: key.imagePaths.count, featureCount: key.featureCount, completedRows: 0, extractionSeconds: 0)
         _ = try FeatureCachePartialFile(path: featuresURL.path, byteCount: byteCount)
-        try FeatureCacheFileIO.replaceDurably(progressURL, with: try JSONEncoder().encode(record))
-        try FeatureCacheFileIO.syncDirectory(folder.deletingLastPathComponent())
+        try DurableFiles.replaceDurably(progressURL, with: try JSONEncoder().encode(record))
+        try DurableFiles.syncDirectory(folder.deletingLastPathComponent())
         return record
     }
 
@@ -101,7 +101,7 @@ struct FeatureCacheBuild {
             return .failure(FeatureCacheInvalid("progress.json does not match key \(key.value) "
                 + "(N=\(r.imageCount), D=\(r.featureCount), done=\(r.completedRows))"))
         }
-        let size = FeatureCacheFileIO.fileSize(featuresURL.path)
+        let size = DurableFiles.fileSize(featuresURL.path)
         guard size == byteCount else {
             return .failure(FeatureCacheInvalid("features.f32 is \(size ?? 0) bytes, expected \(byteCount)"))
         }

@@ -5,8 +5,12 @@ import Foundation
 /// exactly (size and SHA-256). Any failure gives a reason and the cache is rebuilt.
 enum FeatureCacheValidation {
     /// Opens `<key>` inside `cacheDirectory`, or explains why it cannot be used.
-    /// - Parameter expected: the request; nil when opening by key alone.
-    static func open(_ folder: URL, key: String, expected: FeatureCacheKey?) -> Result<CachedFeatures, FeatureCacheInvalid> {
+    /// - Parameters:
+    ///   - expected: the request; nil when opening by key alone.
+    ///   - verifyChecksum: false skips the SHA-256 of the features (size and manifest are still
+    ///     checked) when it was just computed or just verified by the caller.
+    static func open(_ folder: URL, key: String, expected: FeatureCacheKey?,
+                     verifyChecksum: Bool = true) -> Result<CachedFeatures, FeatureCacheInvalid> {
         let manifest: FeatureCacheManifest
         switch FeatureCacheManifest.read(folder.appendingPathComponent("manifest.json")) {
         case .success(let m): manifest = m
@@ -16,7 +20,7 @@ enum FeatureCacheValidation {
             return .failure(FeatureCacheInvalid("manifest.json: \(problem)"))
         }
         let file = folder.appendingPathComponent("features.f32").path
-        guard let size = FeatureCacheFileIO.fileSize(file) else {
+        guard let size = DurableFiles.fileSize(file) else {
             return .failure(FeatureCacheInvalid("features.f32 is missing"))
         }
         guard size == manifest.featuresByteSize else {
@@ -30,6 +34,7 @@ enum FeatureCacheValidation {
         } catch {
             return .failure(FeatureCacheInvalid("features.f32 cannot be mapped: \(error)"))
         }
+        guard verifyChecksum else { return .success(features) }
         let checksum = features.sha256Hex()
         guard checksum == manifest.featuresSHA256 else {
             return .failure(FeatureCacheInvalid(

@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 import SweepCore
 import SweepModels
 import SweepTensor
@@ -63,7 +64,7 @@ public enum Checkpoint {
         guard rename(tmp, path) == 0 else {
             throw FileError(path: path, reason: "rename: \(String(cString: strerror(errno)))")
         }
-        DurableFiles.syncDirectory((path as NSString).deletingLastPathComponent)
+        try DurableFiles.syncDirectory(URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 
     /// Reads a checkpoint folder (or the `best` link to one).

@@ -46,7 +46,9 @@ public struct ProcessLauncher: WorkerLauncher {
         ) { execution in
             try await withThrowingTaskGroup(of: Void.self, returning: Value.self) { group in
                 group.addTask {
-                    for try await line in execution.standardError.strings(bufferingPolicy: .maxLineLength(1 << 16)) {
+                    // Unbounded lines: a line limit would throw and stop draining stderr, and a
+                    // worker blocked on a full pipe would hang. LineTail truncates what it keeps.
+                    for try await line in execution.standardError.strings(bufferingPolicy: .unbounded) {
                         tail.append(line)
                         log(index, line)
                     }

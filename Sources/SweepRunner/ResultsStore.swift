@@ -1,5 +1,6 @@
 import Foundation
 import SweepCore
+import SweepData
 
 /// The folder `results/<name>/` of one sweep and the rules that keep it consistent:
 ///
@@ -31,11 +32,35 @@ public final class ResultsStore: @unchecked Sendable {
     /// Creates the folder and takes its lock; refuses when another `sweep run` holds it.
     public func openForRun() throws -> FileLock {
         try FileManager.default.createDirectory(atPath: checkpointsPath, withIntermediateDirectories: true)
-        guard let lock = try FileLock.tryAcquire(lockPath) else {
-            let who = FileLock.holder(of: lockPath).map { " (pid \($0))" } ?? ""
-            throw FileError(path: directory, reason: "another sweep run\(who) is using this results folder; wait for it or stop it")
-        }
+        let lock = try FileLock(path: lockPath)
+        guard try lock.tryLock() else { throw inUse() }
+        lock.writeHolderPID()
         return lock
+    }
+
+    /// Refuses when another `sweep run` holds this folder's lock (creates nothing).
+    public func refuseIfInUse() throws {
+        guard FileManager.default.fileExists(atPath: lockPath) else { return }
+        let probe = try FileLock(path: lockPath)
+        guard try probe.tryLock() else { throw inUse() }
+        probe.unlock()
+    }
+
+    func inUse() -> FileError {
+        let who = FileLock.holder(of: lockPath).map { " (pid \($0))" } ?? ""
+        return FileError(path: directory, reason: "another sweep run\(who) is using this results folder; wait for it or stop it")
+    }
+
+    /// Refuses to mix trials computed on other features, labels or splits in one folder.
+    public func checkCompatible(_ context: WorkerContext) throws {
+        guard FileManager.default.fileExists(atPath: contextPath) else { return }
+        let previous = try WorkerContext.read(contextPath)
+        if previous.cacheKey != context.cacheKey || previous.classNames != context.classNames
+            || previous.targets != context.targets || previous.trainIndices != context.trainIndices
+            || previous.validationIndices != context.validationIndices {
+            throw FileError(path: directory, reason: "holds trials computed on other features, labels or another split "
+                + "(the data, the trunk weights or the split changed since). Move the folder away or give the sweep another name.")
+        }
     }
 
     /// The records in `trials.jsonl`, one per id (the first wins). A partial last line, left by

@@ -1,5 +1,6 @@
 import Foundation
 import SweepCore
+import SweepTensor
 
 /// Turns worker reports into immutable trial records and keeps `results/<name>/` consistent
 /// after each one: append to `trials.jsonl`, re-point `best`, rewrite `leaderboard.csv`,
@@ -9,11 +10,12 @@ public actor SweepRecorder: TrialSink {
     let leaderboard: Leaderboard
     let trials: [String: Trial]
     let display: StatusDisplay
-    let started = monotonicNow()
+    let started = monotonicSeconds()
     private(set) var records: [TrialRecord]
     private var status: SweepStatus
     private var attemptStart: [String: Date] = [:]
     private var writeError: (any Error)?
+    private var queue: TrialQueue?
 
     /// - Parameters:
     ///   - plan: every trial of the sweep (finished ones included).
@@ -33,8 +35,12 @@ public actor SweepRecorder: TrialSink {
         self.status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
     }
 
-    /// The first error writing results, if any (the sweep stops on it).
+    /// The first error writing results, if any: it stops `queue` (nothing more is handed out,
+    /// since its results could not be kept).
     public var failure: (any Error)? { writeError }
+
+    /// The queue to stop when results cannot be written.
+    public func stopping(_ queue: TrialQueue) { self.queue = queue }
 
     /// Ranked records of this sweep.
     public var ranked: [TrialRecord] { leaderboard.ranked(records) }
@@ -54,20 +60,20 @@ public actor SweepRecorder: TrialSink {
 
     public func epoch(_ ticket: TrialTicket, payload: String) { tick() }
 
-    public func finished(_ ticket: TrialTicket, payload: String, pid: Int32) {
+    public func finished(_ ticket: TrialTicket, payload: String, pid: Int32) async {
         status.running -= 1
         guard let trial = trials[ticket.id] else { return }
         do {
             let outcome = try TrialOutcome(json: payload)
-            commit(record(trial, ticket: ticket, state: outcome.state, epochs: outcome.epochs, bestEpoch: outcome.bestEpoch,
+            await commit(record(trial, ticket: ticket, state: outcome.state, epochs: outcome.epochs, bestEpoch: outcome.bestEpoch,
                           objective: outcome.objective, failure: nil, pid: pid))
         } catch {
-            commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
+            await commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
                           failure: TrialFailure(reason: "unreadable result from worker: \(error)", stderrTail: ""), pid: pid))
         }
     }
 
-    public func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) {
+    public func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) async {
         status.running = max(0, status.running - 1)
         if willRetry {
             display.log("trial \(ticket.id) attempt \(ticket.attempt) failed: \(reason); retrying")
@@ -75,7 +81,7 @@ public actor SweepRecorder: TrialSink {
             return
         }
         guard let trial = trials[ticket.id] else { return }
-        commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
+        await commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
                       failure: TrialFailure(reason: reason, stderrTail: stderrTail.joined(separator: "\n")), pid: nil))
     }
 
@@ -90,7 +96,7 @@ public actor SweepRecorder: TrialSink {
                            workerPID: pid)
     }
 
-    func commit(_ record: TrialRecord) {
+    func commit(_ record: TrialRecord) async {
         guard !records.contains(where: { $0.id == record.id }) else { return }
         do {
             try store.append(record)
@@ -98,7 +104,8 @@ public actor SweepRecorder: TrialSink {
             try refresh()
         } catch {
             if writeError == nil { writeError = error }
-            display.log("error: cannot write results: \(error)")
+            display.log("error: cannot write results, stopping the sweep: \(error)")
+            await queue?.stop()
         }
         status.done = records.count
         status.failed = records.filter { $0.state == .failed }.count
@@ -108,7 +115,7 @@ public actor SweepRecorder: TrialSink {
     }
 
     func tick(force: Bool = false) {
-        status.elapsed = monotonicNow() - started
+        status.elapsed = monotonicSeconds() - started
         display.update(status, force: force)
     }
 
@@ -134,9 +141,3 @@ public actor SweepRecorder: TrialSink {
     }
 }
 
-/// Monotonic seconds.
-func monotonicNow() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}

@@ -37,15 +37,16 @@ public struct SweepRun {
     /// finished trials are kept and `.interrupted` is returned.
     public func run(interrupt: InterruptSignal) async throws -> Ending {
         let spec = plan.spec
-        let lock = try store.openForRun()
-        defer { lock.release() }
+        // A run in progress is refused before anything is prepared; the folder itself is only
+        // created once data and weights are known to be usable.
+        try store.refuseIfInUse()
         let log: (String) -> Void = { [display] in display.log($0) }
         // Until the trials start, everything done survives a kill (the data set is generated
         // into a temporary folder, the feature cache commits batch by batch): Ctrl-C just exits.
         interrupt.exitImmediately(saying: "interrupted while preparing the data and features; "
             + "finished feature batches are kept in the cache. Run the same command again to resume.")
 
-        // Data, trunk, split and features: everything the trials share.
+        // Data, trunk and split: what the trials share.
         let data = try DataPreparation.prepare(spec.data, log: log)
         let trunk = try TrunkPreparation.prepare(spec.backbone, log: log)
         log("data: \(data.description)")
@@ -53,29 +54,29 @@ public struct SweepRun {
         let split = try DataSplit.make(data.dataset, method: spec.data.stratified ? .iterativeStratification : .random,
                                        validationFraction: spec.data.validation, seed: UInt64(spec.data.splitSeed))
         let extractor = LazyTrunkExtractor(trunk: trunk, streams: cores)
-        let renderer = FeatureCacheProgressRenderer()
         let cache = FeatureCache(directory: URL(fileURLWithPath: spec.backbone.cache))
         let imageFiles = (0..<data.dataset.count).map { data.dataset.imageURL($0).path }
-        let features = try cache.features(for: imageFiles, extractor: extractor, onEvent: { renderer.handle($0) })
-        let context = WorkerContext(
-            sweep: spec.name, cacheDirectory: cache.directory.path, cacheKey: features.manifest.key,
+        let key = try FeatureCacheKey(imagePaths: imageFiles, identity: extractor.identity,
+                                      featureCount: extractor.featureCount)
+        let workers = min(spec.workers, max(1, plan.trials.count))
+        var context = WorkerContext(
+            sweep: spec.name, cacheDirectory: cache.directory.path, cacheKey: key.value,
             classNames: data.dataset.classNames, targets: data.dataset.targets,
             trainIndices: split.trainIndices, validationIndices: split.validationIndices,
             checkpointsDirectory: store.checkpointsPath, blasThreads: 1, weights: trunk.source.description,
             weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description)
-        try checkCompatible(context)
+        // Refused before minutes of feature extraction, not after.
+        try store.checkCompatible(context)
+        let lock = try store.openForRun()
+        defer { lock.unlock() }
 
-        // The record of what this sweep ran on.
+        // The features (extracted once, then read from the cache) and the record of what this
+        // sweep ran on.
+        let renderer = FeatureCacheProgressRenderer()
+        _ = try cache.features(for: key, extractor: extractor, onEvent: { renderer.handle($0) })
         try DurableFiles.writeAtomically(Data(try spec.resolvedYAML().utf8), to: store.specPath)
         try split.write(to: URL(fileURLWithPath: store.directory))
-        let workers = min(spec.workers, max(1, plan.trials.count))
-        var workerContext = context
-        workerContext.blasThreads = max(1, cores / workers)
-        if let forced = ProcessInfo.processInfo.environment["SWEEP_BLAS_THREADS"].flatMap({ Int($0) }), forced > 0 {
-            workerContext.blasThreads = forced  // for benchmarks: e.g. 1 worker x 1 thread
-        }
-        try workerContext.write(to: store.contextPath)
-        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: features.manifest.key).utf8),
+        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: key.value).utf8),
                                          to: store.directory + "/ABOUT.txt")
 
         // Resume: finished trials are kept, the rest is queued in plan order.
@@ -93,14 +94,21 @@ public struct SweepRun {
         if !finished.isEmpty { log("resuming: \(plan.trials.count - remaining.count) of \(plan.trials.count) trials already finished") }
         let tickets = try remaining.map { TrialTicket(id: $0.id, attempt: 1, payload: try TrialAssignment($0).json()) }
         let activeWorkers = min(workers, remaining.count)
-        log("running \(remaining.count) trial(s) on \(activeWorkers) worker process(es), \(workerContext.blasThreads) BLAS thread(s) each")
+        // workers x BLAS threads = cores
+        context.blasThreads = max(1, cores / activeWorkers)
+        if let forced = ProcessInfo.processInfo.environment["SWEEP_BLAS_THREADS"].flatMap({ Int($0) }), forced > 0 {
+            context.blasThreads = forced  // for benchmarks: e.g. 1 worker x 1 thread
+        }
+        try context.write(to: store.contextPath)
+        log("running \(remaining.count) trial(s) on \(activeWorkers) worker process(es), \(context.blasThreads) BLAS thread(s) each")
 
         let queue = TrialQueue(tickets, retries: spec.retries)
+        await recorder.stopping(queue)
         interrupt.exitImmediately(saying: nil)
         let workerLog = WorkerLog(path: store.directory + "/workers.log")
         let contextPath = store.contextPath
         let launcher = ProcessLauncher(executable: executable, arguments: { _ in ["worker", "--context", contextPath] },
-                                       environment: ["OPENBLAS_NUM_THREADS": "\(workerContext.blasThreads)"],
+                                       environment: ["OPENBLAS_NUM_THREADS": "\(context.blasThreads)"],
                                        log: { index, line in workerLog.append("[worker \(index)] \(line)") })
         let pool = WorkerPool(launcher: launcher, workers: activeWorkers,
                               trialTimeout: .milliseconds(Int64(spec.trialTimeout * 1000)))
@@ -120,17 +128,6 @@ public struct SweepRun {
         if case .failure(let error) = result { throw error }
         if let error = await recorder.failure { throw error }
         return .finished
-    }
-
-    /// Refuses to mix trials computed on different features or splits in one results folder.
-    func checkCompatible(_ context: WorkerContext) throws {
-        guard FileManager.default.fileExists(atPath: store.contextPath),
-              let previous = try? WorkerContext.read(store.contextPath) else { return }
-        if previous.cacheKey != context.cacheKey || previous.trainIndices != context.trainIndices
-            || previous.validationIndices != context.validationIndices {
-            throw FileError(path: store.directory, reason: "holds trials computed on other features or another split "
-                + "(the data, the trunk weights or the split changed since). Move the folder away or give the sweep another name.")
-        }
     }
 
     static func about(data: PreparedData, trunk: PreparedTrunk, features: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import SweepTensor
 
 /// What the live status line of a running sweep shows.
 public struct SweepStatus: Sendable, Equatable {
@@ -53,7 +54,7 @@ public final class StatusDisplay: @unchecked Sendable {
     public func update(_ status: SweepStatus, force: Bool = false) {
         guard isTerminal else { return }
         lock.withLock {
-            let now = monotonicNow()
+            let now = monotonicSeconds()
             guard force || !lineShown || now - lastDraw >= 0.25 else { return }
             lastDraw = now
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + status.line).utf8))

@@ -14,11 +14,12 @@ public final class TrialExecutor: @unchecked Sendable {
     let features: CachedFeatures
     let data: TrialData
 
-    /// Maps the cached features and checks them against the context.
+    /// Maps the cached features (the orchestrator verified their checksum before starting the
+    /// workers; size and manifest are checked again) and checks them against the context.
     public init(context: WorkerContext, catalog: PluginCatalog) throws {
         self.context = context
         self.catalog = catalog
-        features = try FeatureCache(directory: URL(fileURLWithPath: context.cacheDirectory)).open(key: context.cacheKey)
+        features = try FeatureCache(directory: URL(fileURLWithPath: context.cacheDirectory)).open(key: context.cacheKey, verifyingChecksum: false)
         data = TrialData(features: FeatureMatrix(base: features.pointer, rows: features.rows, columns: features.columns,
                                                  owner: features),
                          targets: context.targets, classes: context.classNames.count,
@@ -45,7 +46,8 @@ public final class TrialExecutor: @unchecked Sendable {
             if let json = try? Self.encode(Self.epochMetrics(record)) { emitEpoch(json) }
         }
         let epochs = result.epochs.map(Self.epochMetrics)
-        let best = TrialRecord.bestEpoch(of: epochs, by: train.objective)
+        // The trainer chose the best epoch (and kept its weights); the record uses the same one.
+        let bestValue = epochs.first { $0.epoch == result.bestEpoch }?.value(train.objective.metric, on: train.objective.split)
         var written = false
         if let state = result.bestState, result.bestEpoch != nil {
             let card = ModelCard(
@@ -60,7 +62,7 @@ public final class TrialExecutor: @unchecked Sendable {
             written = true
         }
         let outcome = TrialOutcome(state: result.state == .complete ? .complete : .diverged, epochs: epochs,
-                                   bestEpoch: best?.epoch, objective: best?.value, checkpointWritten: written)
+                                   bestEpoch: result.bestEpoch, objective: bestValue, checkpointWritten: written)
         return try outcome.json()
     }
 

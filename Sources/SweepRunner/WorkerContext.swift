@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 import SweepVision
 
 /// What every worker of a sweep shares, written once by the orchestrator to
@@ -32,7 +33,11 @@ public struct WorkerContext: Codable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, reason: "cannot read the worker context")
         }
-        return try WorkerCodec.decoder().decode(WorkerContext.self, from: data)
+        do {
+            return try WorkerCodec.decoder().decode(WorkerContext.self, from: data)
+        } catch {
+            throw FileError(path: path, reason: "not a worker context: \(error)")
+        }
     }
 
     /// Writes it atomically.

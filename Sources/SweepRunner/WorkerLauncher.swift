@@ -46,10 +46,11 @@ public final class LineTail: @unchecked Sendable {
 
     public init(limit: Int = 20) { self.limit = limit }
 
-    /// Adds a line, dropping the oldest beyond the limit.
+    /// Adds a line (at most 2000 characters of it), dropping the oldest beyond the limit.
     public func append(_ line: String) {
+        let kept = line.count > 2000 ? String(line.prefix(2000)) + "…" : line
         lock.lock()
-        lines.append(line)
+        lines.append(kept)
         if lines.count > limit { lines.removeFirst(lines.count - limit) }
         lock.unlock()
     }

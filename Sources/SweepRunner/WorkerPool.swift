@@ -64,9 +64,8 @@ public struct WorkerPool: Sendable {
     func runSlot(_ index: Int, queue: TrialQueue, sink: any TrialSink) async throws {
         var startupFailures = 0
         while !(await queue.isStopped), await queue.remaining > 0 {
-            let flag = TimeoutFlag()
             let exit = try await launcher.withWorker(index: index) { connection -> SlotEnd in
-                try await serve(connection, queue: queue, sink: sink, flag: flag)
+                try await serve(connection, queue: queue, sink: sink)
             }
             switch exit.value {
             case .drained?:
@@ -92,8 +91,7 @@ public struct WorkerPool: Sendable {
     }
 
     /// Feeds one worker trials until the queue is empty or the worker dies.
-    func serve(_ connection: any WorkerConnection, queue: TrialQueue, sink: any TrialSink,
-               flag: TimeoutFlag) async throws -> SlotEnd {
+    func serve(_ connection: any WorkerConnection, queue: TrialQueue, sink: any TrialSink) async throws -> SlotEnd {
         guard let first = try? await connection.receive(),
               case .ready? = try? WorkerCodec.decode(FromWorker.self, from: first) else {
             return .died(nil, timedOut: false)
@@ -105,9 +103,13 @@ public struct WorkerPool: Sendable {
                 return .died(ticket, timedOut: false)
             }
             await sink.started(ticket, pid: connection.pid)
+            // One flag per attempt: a watchdog firing as its trial ends must not be charged to
+            // the next trial, so it re-checks that it was not cancelled before killing.
+            let flag = TimeoutFlag()
             let timeout = trialTimeout
             let watchdog = Task {
                 try await Task.sleep(for: timeout)
+                guard !Task.isCancelled else { return }
                 flag.set()
                 await connection.kill()
             }

@@ -28,8 +28,8 @@ final class FeatureCacheConcurrencyTests: FeatureCacheTestCase {
     func testFlockOnTwoOpensInOneProcessExcludeEachOther() throws {
         try FileManager.default.createDirectory(at: cacheDir, withIntermediateDirectories: true)
         let path = cacheDir.appendingPathComponent("k.lock").path
-        let a = try FeatureCacheLock(path: path)
-        var b: FeatureCacheLock? = try FeatureCacheLock(path: path)
+        let a = try FileLock(path: path)
+        var b: FileLock? = try FileLock(path: path)
         XCTAssertTrue(try a.tryLock())
         XCTAssertFalse(try XCTUnwrap(b).tryLock(), "a second open file description must not get the lock")
         a.unlock()

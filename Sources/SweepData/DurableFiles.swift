@@ -5,13 +5,14 @@ import Darwin
 #endif
 import Foundation
 
-/// The few POSIX file operations the cache needs for durability: positioned writes,
-/// fsync of files and folders, and write-then-rename replacement.
-enum FeatureCacheFileIO {
+/// File operations that survive crashes, shared by the feature cache and the results store:
+/// positioned writes, fsync of files and folders, write-then-rename replacement, synced
+/// appends and atomic symlink replacement.
+public enum DurableFiles {
     /// Writes `data` to `url` so that after a crash the file holds either its old contents or
     /// all of `data`: write a temporary sibling, fsync it, rename it over `url`, fsync the folder.
-    static func replaceDurably(_ url: URL, with data: Data) throws {
-        let tmp = url.path + ".tmp"
+    public static func replaceDurably(_ url: URL, with data: Data) throws {
+        let tmp = url.path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FeatureCacheError.io(path: tmp, operation: "open", errno: errno) }
         do {
@@ -21,17 +22,56 @@ enum FeatureCacheFileIO {
             try syncFile(fd, path: tmp)
         } catch {
             close(fd)
+            unlink(tmp)
             throw error
         }
         close(fd)
         guard rename(tmp, url.path) == 0 else {
-            throw FeatureCacheError.io(path: url.path, operation: "rename", errno: errno)
+            let code = errno
+            unlink(tmp)
+            throw FeatureCacheError.io(path: url.path, operation: "rename", errno: code)
         }
         try syncDirectory(url.deletingLastPathComponent())
     }
 
+    /// `replaceDurably` for a path.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        try replaceDurably(URL(fileURLWithPath: path), with: data)
+    }
+
+    /// Appends one line (a newline is added) and fsyncs before returning.
+    public static func appendLine(_ line: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FeatureCacheError.io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FeatureCacheError.io(path: path, operation: "write", errno: errno)
+            }
+            done += n
+        }
+        try syncFile(fd, path: path)
+    }
+
+    /// Points the symbolic link `link` at `target` atomically (a new link renamed over the old).
+    public static func replaceSymlink(_ link: String, pointingTo target: String) throws {
+        let tmp = "\(link).tmp-\(getpid())"
+        unlink(tmp)
+        guard symlink(target, tmp) == 0 else { throw FeatureCacheError.io(path: tmp, operation: "symlink", errno: errno) }
+        guard rename(tmp, link) == 0 else {
+            let code = errno
+            unlink(tmp)
+            throw FeatureCacheError.io(path: link, operation: "rename", errno: code)
+        }
+        try syncDirectory(URL(fileURLWithPath: link).deletingLastPathComponent())
+    }
+
     /// Writes all of `bytes` at `offset`, retrying short writes and EINTR.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, offset: Int, path: String) throws {
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, offset: Int, path: String) throws {
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
@@ -45,14 +85,14 @@ enum FeatureCacheFileIO {
     }
 
     /// fsync of an open file.
-    static func syncFile(_ fd: Int32, path: String) throws {
+    public static func syncFile(_ fd: Int32, path: String) throws {
         while fsync(fd) != 0 {
             if errno != EINTR { throw FeatureCacheError.io(path: path, operation: "fsync", errno: errno) }
         }
     }
 
     /// fsync of a folder, making renames and creations inside it durable.
-    static func syncDirectory(_ url: URL) throws {
+    public static func syncDirectory(_ url: URL) throws {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FeatureCacheError.io(path: url.path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -60,7 +100,7 @@ enum FeatureCacheFileIO {
     }
 
     /// Size in bytes of the file at `path`, or nil when it does not exist.
-    static func fileSize(_ path: String) -> Int? {
+    public static func fileSize(_ path: String) -> Int? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Int(st.st_size)
@@ -102,11 +142,11 @@ final class FeatureCachePartialFile {
     ///   - featureCount: D.
     func write(_ values: UnsafePointer<Float>, rows: Int, startingAt row: Int, featureCount: Int) throws {
         let bytes = UnsafeRawBufferPointer(start: values, count: rows * featureCount * MemoryLayout<Float>.size)
-        try FeatureCacheFileIO.writeAll(fd, bytes, offset: row * featureCount * MemoryLayout<Float>.size, path: path)
+        try DurableFiles.writeAll(fd, bytes, offset: row * featureCount * MemoryLayout<Float>.size, path: path)
     }
 
     /// Makes everything written so far durable.
-    func sync() throws { try FeatureCacheFileIO.syncFile(fd, path: path) }
+    func sync() throws { try DurableFiles.syncFile(fd, path: path) }
 }
 
 #if _endian(big)

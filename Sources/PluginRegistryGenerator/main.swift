@@ -15,6 +15,8 @@ struct Declaration {
     var modifiers: String
     var conformances: [String]
     var isGeneric: Bool
+    /// Declared inside another type or a function body (the registry lists top-level types only).
+    var isNested: Bool
     var file: String
     var line: Int
 }
@@ -22,7 +24,7 @@ struct Declaration {
 let pattern = #"((?:(?:public|internal|package|private|fileprivate|final|open|nonisolated|@[A-Za-z_]+)\s+)*)"#
     + #"\b(struct|class|enum|actor|extension)\s+([A-Za-z_][A-Za-z0-9_.]*)\s*(<[^{]*?>)?\s*:\s*([^{]*)\{"#
 
-/// The top-level declarations with an inheritance clause in `path`.
+/// The declarations with an inheritance clause in `path`, top-level or nested.
 func declarations(in path: String) throws -> [Declaration] {
     let source = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     let blanked = SourceBlanking.blank(source)
@@ -33,7 +35,7 @@ func declarations(in path: String) throws -> [Declaration] {
     for match in code.matches(of: regex) {
         guard let keywordRange = match.output[2].range else { continue }
         let offset = code.utf8.distance(from: code.startIndex, to: keywordRange.lowerBound)
-        guard offset < depths.count, depths[offset] == 0 else { continue }     // nested types are skipped
+        guard offset < depths.count else { continue }
         let name = match.output[3].substring.map(String.init) ?? ""
         let modifiers = match.output[1].substring.map(String.init) ?? ""
         var clause = match.output[5].substring.map(String.init) ?? ""
@@ -43,7 +45,8 @@ func declarations(in path: String) throws -> [Declaration] {
         }
         let line = blanked[..<offset].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         found.append(Declaration(name: name, modifiers: modifiers, conformances: conformances,
-                                 isGeneric: match.output[4].substring != nil, file: path, line: line))
+                                 isGeneric: match.output[4].substring != nil, isNested: depths[offset] > 0,
+                                 file: path, line: line))
     }
     return found
 }
@@ -61,9 +64,11 @@ var plugins: [String: Declaration] = [:]
 var lists: [Declaration] = []
 for path in arguments.dropFirst().sorted() where path != output {
     for d in try declarations(in: path) {
-        if d.conformances.contains("PluginList") { lists.append(d) }
+        if d.conformances.contains("PluginList") && !d.isNested { lists.append(d) }
         guard d.conformances.contains("LossPlugin") || d.conformances.contains("MetricPlugin") else { continue }
-        if d.isGeneric {
+        if d.isNested {
+            diagnose(d, "warning", "'\(d.name)' is nested in another declaration and cannot be registered as a plugin; declare it at the top level of its file")
+        } else if d.isGeneric {
             diagnose(d, "warning", "'\(d.name)' is generic and cannot be registered as a plugin")
         } else if d.modifiers.contains("private") {
             diagnose(d, "warning", "'\(d.name)' is private and cannot be registered; make it internal or public")

@@ -1,6 +1,8 @@
 /// The set of plugins known to a `sweep` binary: built-ins plus those discovered under `plugins/`.
 public struct PluginCatalog: Sendable {
+    /// The loss plugin types, sorted by name.
     public private(set) var losses: [any LossPlugin.Type]
+    /// The metric plugin types, sorted by name.
     public private(set) var metrics: [any MetricPlugin.Type]
 
     /// Builds a catalog from plugin types; a name used twice is an error.

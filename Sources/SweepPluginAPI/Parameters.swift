@@ -2,11 +2,16 @@
 
 /// A value given to a plugin parameter in a sweep file.
 public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A number (`gamma: 2`).
     case number(Double)
+    /// A word (`pos_weight: auto`).
     case string(String)
+    /// `true` or `false`.
     case bool(Bool)
+    /// A list of numbers (`pos_weight: [1, 2.5, 3]`).
     case numbers([Double])
 
+    /// The value as a sweep file would write it (`2`, `auto`, `[1, 2.5]`).
     public var description: String {
         switch self {
         case .number(let x): return formatNumber(x)
@@ -25,22 +30,34 @@ public func formatNumber(_ x: Double) -> String {
 
 /// What a parameter accepts.
 public enum ParameterKind: String, Sendable, Hashable, Codable {
-    case number, string, bool, numbers
+    /// A number (optionally within the spec's `range`).
+    case number
+    /// A word (one of the spec's `choices` when it lists some).
+    case string
+    /// `true` or `false`.
+    case bool
+    /// A list of numbers (a single number is accepted too).
+    case numbers
     /// A number, or one of a few words (e.g. `pos_weight: auto | none | [list]`).
     case choiceOrNumbers
 }
 
 /// The declaration of one parameter: its name, kind, default and documentation.
 public struct ParameterSpec: Sendable, Hashable {
+    /// The key in the sweep file (`gamma` in `loss: {name: focal, gamma: 2}`).
     public var name: String
+    /// What values it accepts.
     public var kind: ParameterKind
+    /// The value used when the sweep file gives none (nil: the plugin's own fallback applies).
     public var defaultValue: ParameterValue?
+    /// One line shown by `sweep plugins`.
     public var summary: String
     /// Allowed range for numbers (inclusive), if any.
     public var range: ClosedRange<Double>?
     /// Allowed words for `.string` and `.choiceOrNumbers`.
     public var choices: [String]
 
+    /// Declares parameter `name` of `kind`, with its default, allowed range or words and summary.
     public init(_ name: String, _ kind: ParameterKind, default defaultValue: ParameterValue? = nil,
                 range: ClosedRange<Double>? = nil, choices: [String] = [], _ summary: String) {
         self.name = name
@@ -77,15 +94,20 @@ public struct ParameterSpec: Sendable, Hashable {
 
 /// An error in a plugin's parameters or its use.
 public struct PluginError: Error, Sendable, CustomStringConvertible {
+    /// The complete message shown to the user (names the plugin and parameter at fault).
     public var message: String
+    /// An error with `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
 /// The resolved parameters of one plugin instance: the user's values over the declared defaults.
 public struct PluginParameters: Sendable, Hashable {
+    /// The values by parameter name (user values, then declared defaults).
     public private(set) var values: [String: ParameterValue]
 
+    /// Takes `values` as they are, without checking them against any declaration (tests, built-ins).
     public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
 
     /// Merges user values over the defaults of `specs`; unknown names and bad values are errors.
@@ -103,6 +125,7 @@ public struct PluginParameters: Sendable, Hashable {
         self.values = merged
     }
 
+    /// The value of parameter `name`, nil when neither the user nor a default gives one.
     public subscript(name: String) -> ParameterValue? { values[name] }
 
     /// The number called `name`, or `fallback` when absent.

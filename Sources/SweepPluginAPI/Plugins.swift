@@ -13,12 +13,16 @@ public protocol SweepPlugin: Sendable {
 }
 
 extension SweepPlugin {
+    /// No parameters.
     public static var parameters: [ParameterSpec] { [] }
 }
 
 /// The two kinds of plugin.
 public enum PluginKind: String, Sendable, Codable {
-    case loss, metric
+    /// A `LossPlugin`.
+    case loss
+    /// A `MetricPlugin`.
+    case metric
 }
 
 /// What a loss learns about the training data when it is built (e.g. for `pos_weight: auto`).
@@ -30,6 +34,7 @@ public struct LossContext: Sendable {
     /// Number of training samples.
     public var samples: Int
 
+    /// The statistics of a training split of `samples` samples.
     public init(classNames: [String], positives: [Int], samples: Int) {
         self.classNames = classNames
         self.positives = positives
@@ -65,11 +70,14 @@ public struct MetricInput: Sendable {
     public var scores: [Double]
     /// (rows, columns) row-major, 0 or 1.
     public var targets: [UInt8]
+    /// Samples (all of an epoch's, not a batch's).
     public var rows: Int
+    /// Labels per sample.
     public var columns: Int
     /// A cell is predicted positive when its score is > threshold.
     public var threshold: Double
 
+    /// Bundles an epoch's scores and targets; both must hold `rows * columns` values.
     public init(scores: [Double], targets: [UInt8], rows: Int, columns: Int, threshold: Double = 0.5) {
         precondition(scores.count == rows * columns && targets.count == rows * columns, "MetricInput shape mismatch")
         self.scores = scores

@@ -31,6 +31,7 @@ public struct CheckFailure: Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// `property: detail`, e.g. `gradient: d loss/d logit[0, 2] is 0.0712, ...`.
     public var description: String { "\(property.rawValue): \(detail)" }
 }
 
@@ -44,6 +45,7 @@ public struct PluginCheckResult: Sendable, CustomStringConvertible {
     public var checked: [CheckProperty] = []
     /// Properties not checked, with the reason (e.g. a declared surrogate gradient).
     public var skipped: [(property: CheckProperty, reason: String)] = []
+    /// Properties that did not hold, with the numbers (empty when the plugin passed).
     public var failures: [CheckFailure] = []
 
     /// An empty result for the plugin `plugin`.

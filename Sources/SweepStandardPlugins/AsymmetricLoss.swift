@@ -72,10 +72,11 @@ struct AsymmetricLoss: LossPlugin {
             let wNeg = pow(clip > 0 ? max(p - clip, 0) : p, gammaNeg)      // p_m = 1 - xs_neg
             sum -= y * wPos * logP + (1 - y) * wNeg * logNeg
             if let g = gradient {
-                // d log p / dx = q;  d log(q + clip) / dx = -p q / (q + clip) while q + clip < 1
+                // d log p / dx = q;  d log q / dx = -p (clip 0, closed form: q may underflow to 0);
+                // d log(q + clip) / dx = -p q / (q + clip) while q + clip < 1
                 let dPos = pClamped ? 0 : q
                 var dNeg = 0.0
-                if !negClamped && (clip <= 0 || shifted) { dNeg = -p * q / xsNeg }
+                if !negClamped { dNeg = clip <= 0 ? -p : (shifted ? -p * q / xsNeg : 0) }
                 g[i] = Float(-(y * wPos * dPos + (1 - y) * wNeg * dNeg) * scale)
             }
         }

@@ -73,10 +73,10 @@ public struct BCEWithLogitsLoss: LossPlugin {
                 let i = r * columns + c
                 let x = Double(logits[i]), y = Double(targets[i])
                 let logWeight = 1 + (Double(positiveWeights[c]) - 1) * y
-                let softplusNeg = log1p(exp(-abs(x))) + max(-x, 0)          // -log(sigmoid(x))
+                // softplus(-x) = -log(sigmoid(x)) and its derivative's sigmoid(-x), one exp per cell
+                let (softplusNeg, sigmoidNeg) = LogitMath.softplusAndSigmoid(-x)
                 sum += (1 - y) * x + logWeight * softplusNeg
                 if let gradient {
-                    let sigmoidNeg = x >= 0 ? exp(-x) / (1 + exp(-x)) : 1 / (1 + exp(x))
                     gradient[i] = Float(((1 - y) - logWeight * sigmoidNeg) * scale)
                 }
             }

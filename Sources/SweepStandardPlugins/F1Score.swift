@@ -9,7 +9,12 @@ func f1(tp: Int, fp: Int, fn: Int) -> Double {
     return d == 0 ? 0 : Double(2 * tp) / Double(d)
 }
 
-/// Counts of true positives, false positives and false negatives over `indices` of `input`.
+/// Counts of true positives, false positives and false negatives of the cells paired up in
+/// order (a cell is predicted positive when its score is > threshold).
+///
+/// - Parameters:
+///   - scores: (n) probabilities: a row, a column or all (rows, columns) cells of a `MetricInput`.
+///   - targets: (n) 0/1, the same cells in the same order.
 func confusion(_ scores: some Collection<Double>, _ targets: some Collection<UInt8>,
                threshold: Double) -> (tp: Int, fp: Int, fn: Int) {
     var tp = 0, fp = 0, fn = 0

@@ -13,7 +13,7 @@ enum EpochScores {
         var out = [Double](repeating: 0, count: rows * classes)
         switch activation {
         case .sigmoid:
-            for i in 0..<rows * classes { out[i] = sigmoid(Double(logits[i])) }
+            for i in 0..<rows * classes { out[i] = LogitMath.sigmoid(Double(logits[i])) }
         case .softmax:
             for r in 0..<rows {
                 let row = logits + r * classes

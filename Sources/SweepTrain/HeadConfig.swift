@@ -50,7 +50,7 @@ public struct HeadConfig: Codable, Sendable, Equatable, Hashable {
         guard inputWidth > 0 else { throw TrainError.invalidConfig(property: "head.input_width", reason: "must be positive, got \(inputWidth)") }
         guard classes > 0 else { throw TrainError.invalidConfig(property: "head.classes", reason: "must be positive, got \(classes)") }
         guard depth >= 0 else { throw TrainError.invalidConfig(property: "head.depth", reason: "must be 0 or more, got \(depth)") }
-        guard depth < Int.bitWidth - 1, inputWidth >> depth >= 2 else {
+        guard depth < Int.bitWidth - 1, inputWidth >> depth >= 1 else {
             throw TrainError.invalidConfig(property: "head.depth",
                 reason: "\(depth) halvings of \(inputWidth) features leave no hidden unit")
         }

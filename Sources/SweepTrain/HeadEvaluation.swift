@@ -18,15 +18,25 @@ extension Head {
         let buffers = EvaluationBuffers(layout: layout, rows: Head.evaluationChunk)
         out.withUnsafeMutableBufferPointer { dst in
             guard let base = dst.baseAddress else { return }
-            var start = 0
-            while start < rows {
-                let n = min(Head.evaluationChunk, rows - start)
-                evaluate(x: features + start * config.inputWidth, rows: n,
-                         logits: base + start * config.classes, buffers: buffers)
-                start += n
-            }
+            logits(features: features, rows: rows, into: base, buffers: buffers)
         }
         return out
+    }
+
+    /// Evaluation-mode logits of `rows` samples, in chunks of `buffers.rows` rows.
+    ///
+    /// - Parameters:
+    ///   - features: (rows, inputWidth) row-major.
+    ///   - logits: (rows, classes) output.
+    func logits(features: UnsafePointer<Float>, rows: Int, into logits: UnsafeMutablePointer<Float>,
+                buffers: EvaluationBuffers) {
+        var start = 0
+        while start < rows {
+            let n = min(buffers.rows, rows - start)
+            evaluate(x: features + start * config.inputWidth, rows: n,
+                     logits: logits + start * config.classes, buffers: buffers)
+            start += n
+        }
     }
 
     /// Evaluation-mode probabilities of `rows` samples: sigmoid per cell (multi-label) or
@@ -86,12 +96,4 @@ final class EvaluationBuffers {
         blockOut = FloatBuffer(count: rows * layout.maxWidth)
         scratch = FloatBuffer(count: 3 * layout.maxWidth)
     }
-}
-
-/// 1 / (1 + exp(-x)) evaluated on the side where exp cannot overflow.
-@inline(__always)
-func sigmoid(_ x: Double) -> Double {
-    if x >= 0 { return 1 / (1 + exp(-x)) }
-    let e = exp(x)
-    return e / (1 + e)
 }

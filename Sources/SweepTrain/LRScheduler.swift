@@ -29,7 +29,10 @@ public enum LRSchedule: Codable, Sendable, Equatable, Hashable {
 
 /// When the scheduler steps: after every optimiser step (the notebook) or after every epoch.
 public enum ScheduleStepping: String, Codable, Sendable, Equatable, Hashable {
-    case batch, epoch
+    /// After every optimiser step (the notebook's `scheduler.step()` in the batch loop).
+    case batch
+    /// After every epoch.
+    case epoch
 }
 
 /// A running schedule: the current rate and PyTorch's `last_epoch` counter.

@@ -123,7 +123,8 @@ struct TrialLoop {
                     value = try trainer.step(features: batchX.pointer, targets: batchY.pointer, rows: rows,
                                              logits: trainLogits.pointer + range.lowerBound * classes)
                 } catch {
-                    // only a batch of one can fail here, and batchRanges prevents it
+                    // only a batch of one can fail here; validate() (batch_size >= 2 with BatchNorm)
+                    // and batchRanges (no last batch of one) prevent it
                     return diverged(result, "training step failed at epoch \(epoch), batch \(b): \(error)")
                 }
                 guard value.isFinite else {

@@ -14,7 +14,8 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     public var stepping: ScheduleStepping = .batch
     /// Passes over the training split.
     public var epochs: Int = 10
-    /// Training rows per optimiser step (see `runTrial` for a last batch of one).
+    /// Training rows per optimiser step; at least 2 when `depth` > 0 (BatchNorm), see `runTrial`
+    /// for a last batch of one.
     public var batchSize: Int = 128
     /// Seeds the head's initialisation, the batch order and the dropout masks.
     public var seed: UInt64 = 0
@@ -37,6 +38,10 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
         try schedule.validate()
         guard epochs > 0 else { throw TrainError.invalidConfig(property: "epochs", reason: "must be positive, got \(epochs)") }
         guard batchSize > 0 else { throw TrainError.invalidConfig(property: "batch_size", reason: "must be positive, got \(batchSize)") }
+        guard depth == 0 || batchSize >= 2 else {
+            throw TrainError.invalidConfig(property: "batch_size",
+                                           reason: "must be >= 2 with BatchNorm (depth \(depth)), got \(batchSize)")
+        }
         guard threshold.isFinite else { throw TrainError.invalidConfig(property: "threshold", reason: "must be finite") }
         guard !objective.metric.isEmpty else { throw TrainError.invalidConfig(property: "objective.metric", reason: "is empty") }
     }

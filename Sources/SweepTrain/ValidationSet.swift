@@ -33,14 +33,7 @@ struct ValidationSet {
 
     /// Eval-mode logits of every validation row, their loss and every metric.
     func evaluate(trainer: HeadTrainer, metrics: [NamedMetric], config: TrialConfig) -> (Double, [String: Double]) {
-        let head = trainer.head, width = head.config.inputWidth
-        var start = 0
-        while start < rows {
-            let n = min(Head.evaluationChunk, rows - start)
-            head.evaluate(x: features.pointer + start * width, rows: n,
-                          logits: logits.pointer + start * classes, buffers: buffers)
-            start += n
-        }
+        trainer.head.logits(features: features.pointer, rows: rows, into: logits.pointer, buffers: buffers)
         let loss = trainer.loss(logits: logits.pointer, targets: targets.pointer, rows: rows)
         guard loss.isFinite else { return (loss, [:]) }
         return (loss, EpochScores.evaluate(metrics, logits: logits.pointer, targets: targetBytes,

@@ -3,7 +3,8 @@
 torch.utils.data.random_split(range(n), [n - int(n*f), int(n*f)],
 generator=torch.Generator().manual_seed(seed)) for several (n, f, seed), the notebook's case
 (2000, 0.3, 0) among them, plus one pos_weight computed the notebook's way on a seeded random
-target matrix. Run by hand (CI has no Python):
+target matrix with its split's training rows (SweepTrainTests checks the `bce` plugin's
+`pos_weight: auto` against it). Run by hand (CI has no Python):
 
     /opt/venv/bin/python Tests/Fixtures/make_split_fixtures.py
 """
@@ -52,6 +53,7 @@ def main():
         weights.append(negative / positive)
     out["pos_weight"] = {
         "n": n, "classes": c, "fraction": 0.3, "seed": 0,
+        "train": train,  # the training rows of random_split(60, 0.3, seed 0)
         "targets": targets.reshape(-1).tolist(),  # (N, C) row-major
         "weights": torch.FloatTensor(weights).tolist(),
     }

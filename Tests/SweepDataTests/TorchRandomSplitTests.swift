@@ -7,8 +7,9 @@ final class TorchRandomSplitTests: XCTestCase {
         struct Split: Decodable {
             var n: Int, fraction: Double, seed: UInt64, train: [Int], validation: [Int]
         }
+        /// The split of the pos_weight case (its weights are checked in SweepTrainTests).
         struct PosWeight: Decodable {
-            var n: Int, classes: Int, fraction: Double, seed: UInt64, targets: [UInt8], weights: [Float]
+            var n: Int, fraction: Double, seed: UInt64, train: [Int]
         }
         var torch: String
         var splits: [Split]
@@ -32,6 +33,9 @@ final class TorchRandomSplitTests: XCTestCase {
         let notebook = try XCTUnwrap(f.splits.first { $0.n == 2000 && $0.fraction == 0.3 && $0.seed == 0 })
         XCTAssertEqual(notebook.train.count, 1400)
         XCTAssertEqual(notebook.validation.count, 600)
+        // The split SweepTrainTests' pos_weight check takes from the fixture.
+        let p = f.pos_weight
+        XCTAssertEqual(TorchRandomSplit.split(count: p.n, validationFraction: p.fraction, seed: p.seed).train, p.train)
     }
 
     func testMersenneTwisterMatchesTheCxxStandard() {
@@ -46,23 +50,5 @@ final class TorchRandomSplitTests: XCTestCase {
         XCTAssertEqual(TorchRandomSplit.validationCount(10, 0.3), 3)
         XCTAssertEqual(TorchRandomSplit.validationCount(7, 0.5), 3)
         XCTAssertEqual(TorchRandomSplit.validationCount(3, 0.7), 2)  // 2.0999999999999996 in Python
-    }
-
-    func testPosWeightEqualsTheNotebooksOnTorchsSplit() throws {
-        let p = try fixture().pos_weight
-        let (train, _) = TorchRandomSplit.split(count: p.n, validationFraction: p.fraction, seed: p.seed)
-        let names = (0..<p.classes).map { "c\($0)" }
-        let weights = try posWeight(targets: p.targets, classNames: names, trainIndices: train)
-        XCTAssertEqual(weights, p.weights)  // both negatives/positives in double, rounded to float32
-    }
-
-    func testPosWeightNamesAClassWithoutPositives() {
-        // (4, 2): class `sea` is positive only in row 3, which is not in training.
-        let targets: [UInt8] = [1, 0, 0, 0, 1, 0, 0, 1]
-        XCTAssertThrowsError(try posWeight(targets: targets, classNames: ["desert", "sea"], trainIndices: [0, 1, 2])) { error in
-            XCTAssertEqual(error as? PosWeightError, PosWeightError(className: "sea", classIndex: 1, trainCount: 3))
-            XCTAssertTrue(String(describing: error).contains("class `sea`"))
-        }
-        XCTAssertEqual(try posWeight(targets: targets, classNames: ["desert", "sea"], trainIndices: [0, 3]), [1, 1])
     }
 }

@@ -2,6 +2,8 @@ import XCTest
 import Foundation
 import SweepPluginAPI
 import SweepStandardPlugins
+import SweepTensor
+import SweepTrain
 
 /// The `bce` plugin against the textbook formula, finite differences and its parameter rules.
 final class BCEWithLogitsLossTests: XCTestCase {
@@ -81,5 +83,37 @@ final class BCEWithLogitsLossTests: XCTestCase {
             loss.loss(logits: l, targets: l, rows: 1, columns: 4, gradient: nil)
         }
         XCTAssertTrue(value.isNaN)
+    }
+
+    /// The positive counts of `targets` over `train` as a trial hands them to the loss.
+    func autoLoss(targets: [UInt8], classes: Int, train: [Int], names: [String]) throws -> BCEWithLogitsLoss {
+        let rows = targets.count / classes
+        let data = TrialData(features: try FeatureMatrix(FloatBuffer(count: rows), rows: rows, columns: 1),
+                             targets: targets, classes: classes, trainIndices: train, validationIndices: [])
+        let parameters = try PluginParameters(resolving: [:], against: BCEWithLogitsLoss.parameters, plugin: "bce")
+        return try BCEWithLogitsLoss(parameters: parameters, context: data.lossContext(classNames: names))
+    }
+
+    func testAutoPositiveWeightsEqualTheNotebooksOnTorchsSplit() throws {
+        // Tests/Fixtures/make_split_fixtures.py: negatives / positives over the training rows of
+        // torch's random_split, in double, then torch.FloatTensor
+        struct Fixture: Decodable {
+            struct PosWeight: Decodable { var classes: Int, train: [Int], targets: [UInt8], weights: [Float] }
+            var pos_weight: PosWeight
+        }
+        let url = TrainFixtures.directory.deletingLastPathComponent().appendingPathComponent("data/torch_random_split.json")
+        let p = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url)).pos_weight
+        let loss = try autoLoss(targets: p.targets, classes: p.classes, train: p.train,
+                                names: (0..<p.classes).map { "c\($0)" })
+        XCTAssertEqual(loss.positiveWeights, p.weights)
+    }
+
+    func testAutoPositiveWeightNamesAClassWithoutPositives() throws {
+        // (4, 2): class `sea` is positive only in row 3, which is not in training.
+        let targets: [UInt8] = [1, 0, 0, 0, 1, 0, 0, 1]
+        XCTAssertThrowsError(try autoLoss(targets: targets, classes: 2, train: [0, 1, 2], names: ["desert", "sea"])) {
+            XCTAssertEqual("\($0)", "bce: pos_weight auto: class 'sea' has no positive sample in the training split")
+        }
+        XCTAssertEqual(try autoLoss(targets: targets, classes: 2, train: [0, 3], names: ["desert", "sea"]).positiveWeights, [1, 1])
     }
 }

@@ -35,7 +35,15 @@ final class HeadTests: XCTestCase {
         let deep = HeadConfig(inputWidth: 2048, classes: 5, depth: 3, dropout: 0.5)
         XCTAssertEqual(deep.hiddenWidths, [1024, 512, 256])
         XCTAssertEqual(try Head(config: deep, seed: 0).stateDict()["12.weight"]?.shape, [5, 256])
-        XCTAssertThrowsError(try Head(config: HeadConfig(inputWidth: 64, classes: 5, depth: 6, dropout: 0), seed: 0))
+        // 64 features halve six times down to a last hidden width of 1; a seventh halving leaves none
+        let narrowest = HeadConfig(inputWidth: 64, classes: 5, depth: 6, dropout: 0)
+        XCTAssertEqual(narrowest.hiddenWidths, [32, 16, 8, 4, 2, 1])
+        XCTAssertEqual(try Head(config: narrowest, seed: 0).stateDict()["18.weight"]?.shape, [5, 1])
+        XCTAssertThrowsError(try HeadConfig(inputWidth: 64, classes: 5, depth: 7, dropout: 0).validate()) {
+            XCTAssertEqual($0 as? TrainError, .invalidConfig(property: "head.depth",
+                                                              reason: "7 halvings of 64 features leave no hidden unit"))
+        }
+        XCTAssertNoThrow(try HeadConfig(inputWidth: 1, classes: 5, depth: 0, dropout: 0).validate())
         XCTAssertThrowsError(try Head(config: HeadConfig(inputWidth: 64, classes: 5, depth: 1, dropout: 1), seed: 0))
     }
 

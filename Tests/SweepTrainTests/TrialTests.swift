@@ -200,4 +200,15 @@ extension TrialTests {
             XCTAssertTrue("\($0)".hasPrefix("loss: 'bce' gives nan"), "\($0)")
         }
     }
+
+    func testBatchOfOneWithBatchNormFailsBeforeTraining() throws {
+        let data = try synthetic.trialData(train: 300)
+        XCTAssertThrowsError(try runTrial(data: data, config: config { $0.batchSize = 1 }, loss: synthetic.bce(data),
+                                          metrics: [cellAccuracy()])) {
+            XCTAssertEqual($0 as? TrainError, .invalidConfig(property: "batch_size",
+                                                              reason: "must be >= 2 with BatchNorm (depth 2), got 1"))
+        }
+        // without BatchNorm a batch of one is a valid setting
+        XCTAssertNoThrow(try config { $0.batchSize = 1; $0.depth = 0 }.validate())
+    }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import SweepTensor
 
 /// A small, seeded pseudo-random generator whose streams never change between Swift versions:
 /// xoshiro256** (Blackman & Vigna, "Scrambled Linear Pseudorandom Number Generators", 2021,
-/// https://prng.di.unimi.it/xoshiro256starstar.c), state filled by SplitMix64
-/// (https://prng.di.unimi.it/splitmix64.c). The helpers below do their own range reduction
-/// instead of the standard library's `random(in:using:)`, whose algorithm is not promised stable.
+/// https://prng.di.unimi.it/xoshiro256starstar.c), state filled by SplitMix64 (SweepTensor's
+/// `splitmix64`, https://prng.di.unimi.it/splitmix64.c). The helpers below do their own range
+/// reduction instead of the standard library's `random(in:using:)`, whose algorithm is not
+/// promised stable.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
@@ -12,14 +14,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// (e.g. one per image).
     public init(seed: UInt64, stream: UInt64 = 0) {
         var x = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+        s0 = splitmix64(&x); s1 = splitmix64(&x); s2 = splitmix64(&x); s3 = splitmix64(&x)
     }
 
     /// The next 64 random bits.

@@ -5,20 +5,27 @@ import SweepVision
 /// The real `FeatureExtractor`: the JPEG pipeline (decode, Pillow resize, normalise) and the
 /// frozen ResNet50 trunk in eval mode, run by `TrunkRunner` on parallel streams.
 public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable {
+    /// Runs the trunk on `preprocessing.size`-square images.
     public let runner: TrunkRunner
+    /// Decode, resize and normalise applied to each image before the trunk.
     public let preprocessing: Preprocessing
     /// Identity of the weights (`sha256:<hex>` of the file, or `random:<seed>`).
     public let weightsIdentity: String
+    /// Values per image: the trunk's pooled features (2048).
     public let featureCount = ResNet50Layout.featureCount
     /// Images per cache batch (progress is committed after each).
     public let batchSize: Int
 
+    /// An extractor over `network` with `preprocessing` (any image size: the trunk is fully
+    /// convolutional up to its global pool).
+    ///
     /// - Parameters:
+    ///   - weightsIdentity: `sha256:<hex>` of the weights file or `random:<seed>`, for `identity`.
     ///   - streams: parallel trunk streams (normally the number of cores).
     ///   - batchSize: images per committed cache batch.
     public init(network: ResNet50, weightsIdentity: String, preprocessing: Preprocessing = .imagenet,
                 streams: Int, batchSize: Int = 64) {
-        runner = TrunkRunner(network: network, streams: streams)
+        runner = TrunkRunner(network: network, streams: streams, imageSize: preprocessing.size)
         self.preprocessing = preprocessing
         self.weightsIdentity = weightsIdentity
         self.batchSize = batchSize
@@ -33,6 +40,10 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
         "resnet50 trunk-eval-v1 | weights \(weights) | preprocessing \(preprocessing.identity)"
     }
 
+    /// Features of the JPEG files at `paths`.
+    ///
+    /// - Parameter output: (paths.count, featureCount) features, in path order.
+    /// - Throws: the first `ImageError` of a file that cannot be read or decoded.
     public func extract(paths: [String], into output: UnsafeMutablePointer<Float>) throws {
         let preprocessing = self.preprocessing
         try runner.run(0..<paths.count, load: { i, slot in try preprocessing.load(paths[i], into: slot) },

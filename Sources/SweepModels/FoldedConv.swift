@@ -4,10 +4,15 @@ import SweepTensor
 /// `y = conv(x, w * s) + (beta - mean * s)`, `s = gamma / sqrt(var + eps)` (eval-mode BN,
 /// PyTorch `BatchNorm2d` eps 1e-5). Runs as one GEMM on NHWC activations.
 public struct FoldedConv: Sendable {
+    /// Channels of the input.
     public let inChannels: Int
+    /// Channels of the output.
     public let outChannels: Int
+    /// Kernel height and width (square kernels only).
     public let kernel: Int
+    /// Step between output pixels, in input pixels.
     public let stride: Int
+    /// Zero padding on each side of the input.
     public let padding: Int
     /// (kernel * kernel * inChannels, outChannels): rows in patch order (kh, kw, cin).
     public let weight: FloatBuffer
@@ -46,8 +51,27 @@ public struct FoldedConv: Sendable {
         bias = FloatBuffer(shift)
     }
 
-    /// Bytes of patches gathered per GEMM call (tuned in `make bench`; 0 = all at once).
-    nonisolated(unsafe) public static var patchChunkBytes = 2 << 20
+    /// Bytes of patches gathered per GEMM call unless a workspace says otherwise (tuned in
+    /// `make bench`).
+    public static let defaultPatchChunkBytes = 2 << 20
+
+    /// Patch rows gathered per GEMM call: as many whole rows of `k` floats as fit in
+    /// `chunkBytes` (at least one), or all `rows` when `chunkBytes` <= 0.
+    static func chunkRows(rows: Int, k: Int, chunkBytes: Int) -> Int {
+        chunkBytes <= 0 ? rows : max(1, min(rows, chunkBytes / (k * MemoryLayout<Float>.stride)))
+    }
+
+    /// Floats of scratch the convolution `c` needs on an (n, h, w, inChannels) input: the
+    /// subsampled input of a strided 1x1, one chunk of patches of a larger kernel, none for an
+    /// unstrided 1x1.
+    static func scratchCount(_ c: ResNet50Layout.ConvBN, n: Int, h: Int, w: Int, chunkBytes: Int) -> Int {
+        let oh = ConvKernels.outputSize(h, kernel: c.kernel, stride: c.stride, padding: c.padding)
+        let ow = ConvKernels.outputSize(w, kernel: c.kernel, stride: c.stride, padding: c.padding)
+        let rows = n * oh * ow
+        if c.kernel == 1 { return c.stride == 1 ? 0 : rows * c.inChannels }
+        let k = c.kernel * c.kernel * c.inChannels
+        return chunkRows(rows: rows, k: k, chunkBytes: chunkBytes) * k
+    }
 
     /// output[rows] = a[rows - rows.lowerBound] x weight (+ output when accumulating), then bias
     /// (and ReLU) on those rows.
@@ -76,13 +100,17 @@ public struct FoldedConv: Sendable {
     ///   - input: (n, h, w, inChannels)
     ///   - output: (n, oh, ow, outChannels); when `accumulate`, it already holds a residual that
     ///     the result is added to.
-    ///   - scratch: room for the patches, `n * oh * ow * kernel^2 * inChannels` values (unused
-    ///     for unstrided 1x1 convolutions).
+    ///   - scratch: room for one chunk of patches, (chunk rows, kernel^2 * inChannels) with as many
+    ///     whole rows as fit in `patchChunkBytes` (at least one); for a strided 1x1 the subsampled
+    ///     input (n, oh, ow, inChannels); unused for unstrided 1x1 convolutions.
+    ///   - patchChunkBytes: bytes of patches gathered per GEMM call (0 = all at once); the same
+    ///     value `scratch` was sized for.
     ///   - relu: apply ReLU after bias (and residual).
     /// - Returns: the output's spatial size.
     @discardableResult
     public func callAsFunction(_ input: UnsafePointer<Float>, n: Int, h: Int, w: Int,
                                output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                               patchChunkBytes: Int = FoldedConv.defaultPatchChunkBytes,
                                accumulate: Bool = false, relu: Bool, threads: Int,
                                profiler: Profiler? = nil) -> (h: Int, w: Int) {
         let oh = ConvKernels.outputSize(h, kernel: kernel, stride: stride, padding: padding)
@@ -101,8 +129,7 @@ public struct FoldedConv: Sendable {
         } else {
             // Patches are gathered and multiplied a slice of rows at a time, so the slice stays
             // in cache between im2col writing it and the GEMM reading it.
-            let budget = FoldedConv.patchChunkBytes
-            let chunk = budget <= 0 ? rows : max(1, min(rows, budget / (k * MemoryLayout<Float>.stride)))
+            let chunk = Self.chunkRows(rows: rows, k: k, chunkBytes: patchChunkBytes)
             for start in Swift.stride(from: 0, to: rows, by: chunk) {
                 let range = start..<min(rows, start + chunk)
                 profiler.measure("gather") {

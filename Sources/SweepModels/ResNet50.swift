@@ -48,26 +48,38 @@ public final class ResNet50: Sendable {
     /// True when the ImageNet classifier (`fc`) was loaded.
     public var hasClassifier: Bool { fcWeight != nil }
 
-    /// Buffers for one batch size and input size, reused across calls.
+    /// Buffers for one batch size and input size, reused across calls. One forward pass at a
+    /// time may use a workspace.
     public final class Workspace: @unchecked Sendable {
         let n: Int, h: Int, w: Int
+        /// Bytes of patches gathered per GEMM call (0 = all at once), for experiments in the bench.
+        public let patchChunkBytes: Int
         let a: FloatBuffer, b: FloatBuffer, c: FloatBuffer, d: FloatBuffer, scratch: FloatBuffer
 
-        /// Room for a batch of `n` images of `h` x `w`.
-        public init(n: Int, h: Int = 224, w: Int = 224) {
+        /// Room for a batch of `n` images of `h` x `w`; the scratch holds one chunk of
+        /// `patchChunkBytes` of patches (rounded to whole patch rows) or a strided 1x1's
+        /// subsampled input, whichever is larger.
+        public init(n: Int, h: Int = 224, w: Int = 224, patchChunkBytes: Int = FoldedConv.defaultPatchChunkBytes) {
             self.n = n; self.h = h; self.w = w
-            var maxActivation = 0, maxScratch = 0
+            self.patchChunkBytes = patchChunkBytes
+            func scratchCount(_ conv: ResNet50Layout.ConvBN, _ h: Int, _ w: Int) -> Int {
+                FoldedConv.scratchCount(conv, n: n, h: h, w: w, chunkBytes: patchChunkBytes)
+            }
+            var maxActivation = 0  // per image
+            var maxScratch = scratchCount(ResNet50Layout.stem, h, w)  // whole batch
             var sh = ConvKernels.outputSize(h, kernel: 7, stride: 2, padding: 3)
             var sw = ConvKernels.outputSize(w, kernel: 7, stride: 2, padding: 3)
             maxActivation = sh * sw * 64
-            maxScratch = sh * sw * 7 * 7 * 3
             sh = ConvKernels.outputSize(sh, kernel: 3, stride: 2, padding: 1)
             sw = ConvKernels.outputSize(sw, kernel: 3, stride: 2, padding: 1)
             for b in ResNet50Layout.bottlenecks {
                 maxActivation = max(maxActivation, sh * sw * max(b.conv1.outChannels, b.conv1.inChannels))
                 let oh = ConvKernels.outputSize(sh, kernel: 3, stride: b.conv2.stride, padding: 1)
                 let ow = ConvKernels.outputSize(sw, kernel: 3, stride: b.conv2.stride, padding: 1)
-                maxScratch = max(maxScratch, oh * ow * 9 * b.conv2.inChannels, oh * ow * b.conv1.inChannels)
+                for conv in [b.conv1, b.conv2] + (b.downsample.map { [$0] } ?? []) {
+                    maxScratch = max(maxScratch, scratchCount(conv, sh, sw))
+                }
+                maxScratch = max(maxScratch, scratchCount(b.conv3, oh, ow))
                 maxActivation = max(maxActivation, oh * ow * b.conv3.outChannels)
                 sh = oh; sw = ow
             }
@@ -75,7 +87,7 @@ public final class ResNet50: Sendable {
             b = FloatBuffer(count: n * maxActivation)
             c = FloatBuffer(count: n * maxActivation)
             d = FloatBuffer(count: n * maxActivation)
-            scratch = FloatBuffer(count: n * maxScratch)
+            scratch = FloatBuffer(count: maxScratch)
         }
 
         /// Bytes held.
@@ -97,7 +109,7 @@ public final class ResNet50: Sendable {
         let n = min(count ?? ws.n, ws.n)
         var (h, w) = profiler.measure("conv1") {
             stem(input, n: n, h: ws.h, w: ws.w, output: ws.a.pointer, scratch: ws.scratch.pointer,
-                 relu: true, threads: threads, profiler: kernelProfiler)
+                 patchChunkBytes: ws.patchChunkBytes, relu: true, threads: threads, profiler: kernelProfiler)
         }
         let ph = ConvKernels.outputSize(h, kernel: 3, stride: 2, padding: 1)
         let pw = ConvKernels.outputSize(w, kernel: 3, stride: 2, padding: 1)
@@ -112,23 +124,24 @@ public final class ResNet50: Sendable {
             let x = current.pointer
             profiler.measure("\(name) conv1 1x1") {
                 _ = block.conv1(x, n: n, h: h, w: w, output: ws.c.pointer, scratch: ws.scratch.pointer,
-                                relu: true, threads: threads, profiler: kernelProfiler)
+                                patchChunkBytes: ws.patchChunkBytes, relu: true, threads: threads, profiler: kernelProfiler)
             }
             let (oh, ow) = profiler.measure("\(name) conv2 3x3") {
                 block.conv2(ws.c.pointer, n: n, h: h, w: w, output: ws.d.pointer, scratch: ws.scratch.pointer,
-                            relu: true, threads: threads, profiler: kernelProfiler)
+                            patchChunkBytes: ws.patchChunkBytes, relu: true, threads: threads, profiler: kernelProfiler)
             }
             if let ds = block.downsample {
                 profiler.measure("\(name) downsample") {
                     _ = ds(x, n: n, h: h, w: w, output: other.pointer, scratch: ws.scratch.pointer,
-                           relu: false, threads: threads, profiler: kernelProfiler)
+                           patchChunkBytes: ws.patchChunkBytes, relu: false, threads: threads, profiler: kernelProfiler)
                 }
                 swap(&current, &other)
             }
             // conv3 accumulates onto the residual, in place: the block's output replaces its input.
             profiler.measure("\(name) conv3 1x1") {
                 _ = block.conv3(ws.d.pointer, n: n, h: oh, w: ow, output: current.pointer,
-                                scratch: ws.scratch.pointer, accumulate: true, relu: true, threads: threads, profiler: kernelProfiler)
+                                scratch: ws.scratch.pointer, patchChunkBytes: ws.patchChunkBytes, accumulate: true,
+                                relu: true, threads: threads, profiler: kernelProfiler)
             }
             (h, w) = (oh, ow)
         }

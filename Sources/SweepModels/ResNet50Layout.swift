@@ -19,18 +19,27 @@ public enum ResNet50Layout {
         public var conv: String
         /// Prefix of the BatchNorm keys, e.g. `layer1.0.bn2`.
         public var bn: String
+        /// Channels of the convolution's input.
         public var inChannels: Int
+        /// Channels of its output (and of the BatchNorm).
         public var outChannels: Int
+        /// Kernel height and width.
         public var kernel: Int
+        /// Convolution stride.
         public var stride: Int
+        /// Zero padding on each side.
         public var padding: Int
     }
 
     /// One bottleneck block: conv1 1x1, conv2 3x3 (stride), conv3 1x1, optional downsample.
     public struct Block: Sendable, Equatable {
+        /// 1x1 reduction to the block's width.
         public var conv1: ConvBN
+        /// 3x3 at the block's width, carrying the stage's stride.
         public var conv2: ConvBN
+        /// 1x1 expansion to 4x the width; the residual is added after it.
         public var conv3: ConvBN
+        /// 1x1 projection of the residual, in each stage's first block only.
         public var downsample: ConvBN?
     }
 

@@ -6,12 +6,18 @@ public typealias StateDict = [String: Tensor]
 
 /// Errors from reading or using weights; every case names the file or key at fault.
 public enum WeightsError: Error, Equatable, CustomStringConvertible {
+    /// The state_dict lacks a key the network needs.
     case missingKey(String, file: String)
+    /// A tensor's shape differs from the one the network needs.
     case wrongShape(key: String, expected: [Int], found: [Int], file: String)
+    /// The file cannot be read as weights (missing, truncated, malformed, unsupported).
     case unreadable(file: String, reason: String)
+    /// The weights cannot be written to the file.
     case unwritable(file: String, reason: String)
+    /// No weights where they were looked for; the message lists the places.
     case notFound(String)
 
+    /// `<file>: <what is wrong>` (or the not-found message).
     public var description: String {
         switch self {
         case .missingKey(let key, let file):

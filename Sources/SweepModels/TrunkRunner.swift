@@ -5,29 +5,46 @@ import SweepTensor
 /// own thread with a single-threaded GEMM and its own workspace, taking batches from a
 /// shared counter. On two cores this beats one stream with a two-threaded GEMM (measured in
 /// `make bench`), and the image decoding of one stream overlaps the other's GEMMs.
+///
+/// A runner serves one caller at a time: `run` uses the runner's own workspaces and sets the
+/// process-wide OpenBLAS thread count for its duration, so two concurrent `run`s (on one
+/// runner or two) are not supported.
 public final class TrunkRunner: @unchecked Sendable {
+    /// The network every stream runs.
     public let network: ResNet50
+    /// Parallel streams, each with its own workspace and input batch.
     public let streams: Int
+    /// Images per forward pass in each stream.
     public let batchPerStream: Int
+    /// Height and width of the input images.
+    public let imageSize: Int
     private let workspaces: [ResNet50.Workspace]
+    /// One (batchPerStream, imageSize, imageSize, 3) input batch per stream.
     private let inputs: [FloatBuffer]
 
     /// - Parameters:
     ///   - streams: parallel streams (normally the number of cores).
     ///   - batchPerStream: images per forward pass in each stream.
-    public init(network: ResNet50, streams: Int, batchPerStream: Int = 8) {
+    ///   - imageSize: height and width of the images `run`'s `load` writes (the
+    ///     preprocessing's `size`; the network takes any size).
+    ///   - patchChunkBytes: the workspaces' bytes of patches per GEMM call (bench experiments).
+    public init(network: ResNet50, streams: Int, batchPerStream: Int = 8, imageSize: Int,
+                patchChunkBytes: Int = FoldedConv.defaultPatchChunkBytes) {
         self.network = network
         self.streams = max(1, streams)
         self.batchPerStream = max(1, batchPerStream)
-        workspaces = (0..<max(1, streams)).map { _ in ResNet50.Workspace(n: max(1, batchPerStream)) }
-        inputs = (0..<max(1, streams)).map { _ in FloatBuffer(count: max(1, batchPerStream) * 224 * 224 * 3) }
+        self.imageSize = imageSize
+        workspaces = (0..<max(1, streams)).map { _ in
+            ResNet50.Workspace(n: max(1, batchPerStream), h: imageSize, w: imageSize, patchChunkBytes: patchChunkBytes)
+        }
+        inputs = (0..<max(1, streams)).map { _ in FloatBuffer(count: max(1, batchPerStream) * imageSize * imageSize * 3) }
     }
 
     /// Features of images `range` of a collection.
     ///
     /// - Parameters:
     ///   - range: which images (indices passed to `load`).
-    ///   - load: writes image `i` as a normalised (224, 224, 3) NHWC tensor at the pointer.
+    ///   - load: writes image `i` as a normalised (imageSize, imageSize, 3) NHWC tensor at the pointer.
     ///   - output: (range.count, 2048) features, in range order.
     ///   - progress: called after each batch with the number of images done so far (any thread).
     public func run(_ range: Range<Int>, load: @Sendable (Int, UnsafeMutablePointer<Float>) throws -> Void,
@@ -37,14 +54,14 @@ public final class TrunkRunner: @unchecked Sendable {
         defer { BLAS.setThreads(previousThreads) }
         let state = RunState(batches: (range.count + batchPerStream - 1) / batchPerStream)
         nonisolated(unsafe) let out = output
-        let features = ResNet50Layout.featureCount
+        let features = ResNet50Layout.featureCount, imageValues = imageSize * imageSize * 3
         DispatchQueue.concurrentPerform(iterations: streams) { stream in
             let ws = workspaces[stream], input = inputs[stream]
             while let batch = state.take() {
                 let lo = range.lowerBound + batch * batchPerStream
                 let hi = min(range.upperBound, lo + batchPerStream)
                 do {
-                    for i in lo..<hi { try load(i, input.pointer + (i - lo) * 224 * 224 * 3) }
+                    for i in lo..<hi { try load(i, input.pointer + (i - lo) * imageValues) }
                 } catch {
                     state.fail(error)
                     return

@@ -6,6 +6,7 @@ import Foundation
 public final class ContentHasher {
     private let context: OpaquePointer?
 
+    /// A hasher with nothing added yet.
     public init() {
         context = EVP_MD_CTX_new()
         EVP_DigestInit_ex(context, EVP_sha256(), nil)

@@ -15,6 +15,7 @@ public final class Profiler: @unchecked Sendable {
     /// Step names in first-seen order.
     public private(set) var order: [String] = []
 
+    /// A profiler with no steps yet.
     public init() {}
 
     /// Runs `body` and adds its wall time to `name`.

@@ -1,6 +1,7 @@
-// SplitMix64: Steele, Lea & Flood, "Fast splittable pseudorandom number generators" (OOPSLA 2014);
-// constants as in the reference C code https://prng.di.unimi.it/splitmix64.c.
+// SplitMix64: Steele, Lea & Flood, "Fast splittable pseudorandom number generators" (OOPSLA 2014),
+// the step `splitmix64` of SweepTensor (Vigna's reference https://prng.di.unimi.it/splitmix64.c).
 // Bounded integers: Lemire, "Fast random integer generation in an interval" (TOMACS 2019).
+import SweepTensor
 
 /// The project's own seeded generator, so that a seed gives the same numbers on every platform
 /// and Swift version (the standard library's `shuffle(using:)` and `random(in:using:)` do not
@@ -20,13 +21,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { splitmix64(&state) }
 
     /// A float uniform in [0, 1) with 24 random bits (as torch's `uniform_` for fp32).
     public mutating func nextUnitFloat() -> Float {

@@ -2,12 +2,19 @@ import CJPEG
 
 /// How the chroma planes of a colour JPEG are sampled.
 public enum ChromaSubsampling: Int, Sendable, CaseIterable {
-    case s444 = 444, s422 = 422, s420 = 420
+    /// 4:4:4, chroma at full resolution.
+    case s444 = 444
+    /// 4:2:2, chroma halved horizontally.
+    case s422 = 422
+    /// 4:2:0, chroma halved in both directions.
+    case s420 = 420
 }
 
 /// An error from encoding a JPEG.
 public struct JPEGEncodeError: Error, CustomStringConvertible {
+    /// libjpeg's message, or what was wrong with the arguments.
     public var message: String
+    /// `JPEG encoding failed: <message>`.
     public var description: String { "JPEG encoding failed: \(message)" }
 }
 

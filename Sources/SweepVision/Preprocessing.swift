@@ -6,9 +6,12 @@ public struct Preprocessing: Sendable, Hashable, Codable {
     /// Output height and width.
     public var size: Int
     /// Per-channel mean (R, G, B) subtracted after scaling to [0, 1].
-    public var mean: [Float]
+    public var mean: [Float] { didSet { table = Self.table(mean: mean, std: std) } }
     /// Per-channel standard deviation (R, G, B) divided by.
-    public var std: [Float]
+    public var std: [Float] { didSet { table = Self.table(mean: mean, std: std) } }
+    /// (3, 256): the normalised value of each channel's byte values, derived from mean and std
+    /// (so neither compared, hashed nor encoded).
+    private var table: [Float]
 
     /// The ImageNet transform of the reference notebook: 224 x 224,
     /// mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225).
@@ -25,6 +28,7 @@ public struct Preprocessing: Sendable, Hashable, Codable {
         self.size = size
         self.mean = mean
         self.std = std
+        table = Self.table(mean: mean, std: std)
     }
 
     private enum CodingKeys: String, CodingKey { case size, mean, std }
@@ -41,6 +45,19 @@ public struct Preprocessing: Sendable, Hashable, Codable {
         self.size = size
         self.mean = mean
         self.std = std
+        table = Self.table(mean: mean, std: std)
+    }
+
+    /// Equal when size, mean and std are.
+    public static func == (a: Preprocessing, b: Preprocessing) -> Bool {
+        a.size == b.size && a.mean == b.mean && a.std == b.std
+    }
+
+    /// Hashes size, mean and std.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(size)
+        hasher.combine(mean)
+        hasher.combine(std)
     }
 
     private static func problem(size: Int, mean: [Float], std: [Float]) -> String? {
@@ -92,27 +109,36 @@ public struct Preprocessing: Sendable, Hashable, Codable {
                      "normalize: \(image.width)x\(image.height) image, expected \(size)x\(size)")
         image.pixels.withUnsafeBufferPointer { src in
             guard let base = src.baseAddress else { return }
-            Self.normalizeForward(base, out, pixels: size * size, mean: mean, std: std)
+            Self.normalizeForward(base, out, pixels: size * size, table: table)
         }
     }
 
-    /// out = (x / 255 - mean[c]) / std[c] in fp32, the operations and order of
-    /// torchvision's `ToTensor().div(255)` then `Normalize`'s `sub_(mean).div_(std)`;
-    /// done through a 3 x 256 table, exact because each entry is that same expression.
+    /// (3, 256) table of (v / 255 - mean[c]) / std[c] in fp32 for every byte value v, the
+    /// operations and order of torchvision's `ToTensor().div(255)` then `Normalize`'s
+    /// `sub_(mean).div_(std)`.
     ///
     /// - Parameters:
-    ///   - x: (pixels, 3) uint8.
-    ///   - out: (pixels, 3) floats.
     ///   - mean: (3).
     ///   - std: (3).
-    static func normalizeForward(_ x: UnsafePointer<UInt8>, _ out: UnsafeMutablePointer<Float>, pixels: Int,
-                                 mean: [Float], std: [Float]) {
+    static func table(mean: [Float], std: [Float]) -> [Float] {
         var table = [Float](repeating: 0, count: 3 * 256)  // (3, 256)
         for c in 0..<3 {
             for v in 0..<256 { table[c * 256 + v] = (Float(v) / 255 - mean[c]) / std[c] }
         }
+        return table
+    }
+
+    /// out = (x / 255 - mean[c]) / std[c], through the (3, 256) `table`: exact because each
+    /// entry is that same fp32 expression.
+    ///
+    /// - Parameters:
+    ///   - x: (pixels, 3) uint8.
+    ///   - out: (pixels, 3) floats.
+    ///   - table: (3, 256) from `table(mean:std:)`.
+    static func normalizeForward(_ x: UnsafePointer<UInt8>, _ out: UnsafeMutablePointer<Float>, pixels: Int,
+                                 table: [Float]) {
         table.withUnsafeBufferPointer { t in
-            guard let lut = t.baseAddress else { return }
+            guard let lut = t.baseAddress, t.count == 3 * 256 else { return }
             for i in 0..<pixels {
                 out[3 * i] = lut[Int(x[3 * i])]
                 out[3 * i + 1] = lut[256 + Int(x[3 * i + 1])]

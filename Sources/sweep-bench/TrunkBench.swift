@@ -9,10 +9,13 @@ let trunkGFLOPPerImage = 2 * Double(ResNet50.macsPerImage224) / 1e9
 struct TrunkBench {
     let network: ResNet50
     let cores: Int
+    /// The workspaces' bytes of patches per GEMM call.
+    let patchChunkBytes: Int
 
-    init(cores: Int) throws {
+    init(cores: Int, patchChunkBytes: Int) throws {
         network = try ResNet50(weights: RandomInit.resnet50(seed: 0), file: "random:0")
         self.cores = cores
+        self.patchChunkBytes = patchChunkBytes
     }
 
     static func randomImages(_ count: Int) -> FloatBuffer {
@@ -27,7 +30,8 @@ struct TrunkBench {
 
     /// `streams` parallel streams (1 BLAS thread each), `batch` images per pass each.
     func streamsRate(streams: Int, batch: Int, images: Int) throws -> Double {
-        let runner = TrunkRunner(network: network, streams: streams, batchPerStream: batch)
+        let runner = TrunkRunner(network: network, streams: streams, batchPerStream: batch, imageSize: 224,
+                                 patchChunkBytes: patchChunkBytes)
         let input = Self.randomImages(batch)
         let out = FloatBuffer(count: images * ResNet50Layout.featureCount)
         nonisolated(unsafe) let source = input.pointer
@@ -43,7 +47,7 @@ struct TrunkBench {
     func threadedRate(threads: Int, batch: Int, images: Int) -> Double {
         BLAS.setThreads(threads)
         defer { BLAS.setThreads(1) }
-        let ws = ResNet50.Workspace(n: batch)
+        let ws = ResNet50.Workspace(n: batch, patchChunkBytes: patchChunkBytes)
         let input = Self.randomImages(batch)
         let out = FloatBuffer(count: batch * ResNet50Layout.featureCount)
         network.forward(input.pointer, workspace: ws, features: out.pointer, threads: threads)
@@ -57,7 +61,7 @@ struct TrunkBench {
     /// Per-layer and per-kernel time of one stream (1 thread), with each layer's GFLOP/s.
     func layerProfile(batch: Int) -> (layers: [(String, Double, Double)], kernels: [(String, Double)], total: Double) {
         BLAS.setThreads(1)
-        let ws = ResNet50.Workspace(n: batch)
+        let ws = ResNet50.Workspace(n: batch, patchChunkBytes: patchChunkBytes)
         let input = Self.randomImages(batch)
         let out = FloatBuffer(count: batch * ResNet50Layout.featureCount)
         network.forward(input.pointer, workspace: ws, features: out.pointer)

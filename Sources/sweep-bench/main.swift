@@ -12,9 +12,9 @@ let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComp
 let scratch = FileManager.default.currentDirectoryPath + "/results/bench"
 let dataPath = scratch + "/data/miml"
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-if let chunk = ProcessInfo.processInfo.environment["SWEEP_PATCH_CHUNK"].flatMap({ Int($0) }) {
-    FoldedConv.patchChunkBytes = chunk  // experiments: bytes of patches per GEMM call
-}
+// Experiments: bytes of patches per GEMM call in the trunk measurements' workspaces (0 = all at once).
+let patchChunkBytes = ProcessInfo.processInfo.environment["SWEEP_PATCH_CHUNK"].flatMap { Int($0) }
+    ?? FoldedConv.defaultPatchChunkBytes
 let report = Report()
 report.line("# sweep benchmarks\n")
 report.line("machine: \(cores) cores; \(Date())\n")
@@ -24,7 +24,7 @@ let gemm1 = sgemmGFLOPs(threads: 1)
 report.section("Reference: 2048^3 sgemm (OpenBLAS)")
 report.table(["threads", "GFLOP/s"], [["\(cores)", fmt(gemm2)], ["1", fmt(gemm1)]])
 
-let trunk = try TrunkBench(cores: cores)
+let trunk = try TrunkBench(cores: cores, patchChunkBytes: patchChunkBytes)
 if only("trunk") {
     report.section("Trunk: ResNet50 forward at 224x224 (\(fmt(trunkGFLOPPerImage, 2)) GFLOP/image)")
     var rows: [[String]] = []

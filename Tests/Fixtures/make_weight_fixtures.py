@@ -12,6 +12,9 @@ Writes Tests/Fixtures/weights/:
                           FixtureWeights), on two generated inputs; plus per-tensor sums and first
                           values so that the Swift test can tell a generator mismatch from a
                           network mismatch. No weights are committed.
+  resnet50_200_expected.json  features (1 x 2048) of the same network on one generated 200 x 200
+                          input (odd sizes from layer3 on: 25 -> 13 -> 7), for the trunk at a
+                          size other than 224.
   small.pth               torch.save(state_dict) of a small model with conv, BatchNorm (int64
                           num_batches_tracked), linear, float16/bfloat16/float64 buffers and a
                           strided view with an offset into another buffer's storage.
@@ -96,11 +99,17 @@ def fixture_input(n=2, size=224, block=32):
     return (1.5 * levels + 0.5 * noise).astype(np.float32)
 
 
-def resnet50_fixture():
+def fixture_model():
+    """torchvision's resnet50 in eval mode with every tensor from fixture_values, and its state_dict."""
     model = torchvision.models.resnet50()
     sd = {k: torch.from_numpy(fixture_values(k, tuple(v.shape))) for k, v in model.state_dict().items()}
     model.load_state_dict(sd, strict=True)
     model.eval()
+    return model, sd
+
+
+def resnet50_fixture():
+    model, sd = fixture_model()
     x = torch.from_numpy(fixture_input())  # (2, 3, 224, 224) NCHW
     trunk = nn.Sequential(*list(model.children())[:-1])
     with torch.no_grad():
@@ -126,6 +135,21 @@ def resnet50_fixture():
            "torch": torch.__version__, "torchvision": torchvision.__version__,
            "features": f.tolist(), "logits": logits.numpy().tolist(), "tensors": summary}
     with open(os.path.join(OUT, "resnet50_expected.json"), "w") as fh:
+        json.dump(doc, fh)
+
+
+def resnet50_other_size_fixture():
+    model, _ = fixture_model()
+    x = torch.from_numpy(fixture_input(n=1, size=200, block=40))  # (1, 3, 200, 200) NCHW
+    trunk = nn.Sequential(*list(model.children())[:-1])
+    with torch.no_grad():
+        f = trunk(x).flatten(1).numpy()
+    scale = float(np.abs(f).max())
+    print(f"200x200 features: max {scale:.4g} std {f.std():.4g} nonzero {float((f != 0).mean()):.3f}")
+    assert np.isfinite(f).all() and scale > 0 and f.std() > 0.05 * scale
+    doc = {"torch": torch.__version__, "torchvision": torchvision.__version__, "size": 200, "block": 40,
+           "features": f.tolist(), "input": {"sum": float(x.double().sum()), "first": x.flatten()[:4].tolist()}}
+    with open(os.path.join(OUT, "resnet50_200_expected.json"), "w") as fh:
         json.dump(doc, fh)
 
 
@@ -201,9 +225,7 @@ def check_swift_pth(directory):
 def write_torch_resnet50(path):
     """torch.save of the fidelity fixture's full state_dict (100 MB, not committed), for the
     SweepModels test testTorchSavedResNet50 (SWEEP_TORCH_RESNET50_PTH=PATH)."""
-    model = torchvision.models.resnet50()
-    sd = {k: torch.from_numpy(fixture_values(k, tuple(v.shape))) for k, v in model.state_dict().items()}
-    model.load_state_dict(sd, strict=True)
+    model, _ = fixture_model()
     torch.save(model.state_dict(), path)
     print(f"wrote {path}")
 
@@ -223,6 +245,7 @@ def main():
     torch.set_num_threads(2)
     small_fixture()
     resnet50_fixture()
+    resnet50_other_size_fixture()
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"wrote {OUT} ({total / 1e6:.2f} MB)")
 

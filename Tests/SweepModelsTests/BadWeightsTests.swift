@@ -136,3 +136,49 @@ final class BadWeightsTests: XCTestCase {
         }
     }
 }
+
+/// Pickles crafted with the writer's own opcodes, for views no `torch.save` would write.
+final class CraftedPthTests: XCTestCase {
+    func testStorageOffsetNearIntMaxIsAnErrorNamingTheFile() throws {
+        let dir = try FixtureWeights.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("offset.pth").path
+        // {"w": _rebuild_tensor_v2(storage '0' of 4 floats, offset Int.max, size (2,), stride (1,))}
+        var pickle = PickleEncoder()
+        pickle.op(0x80); pickle.byte(2)  // PROTO 2
+        pickle.emptyOrderedDict()
+        pickle.op(0x28)  // MARK
+        pickle.string("w")
+        pickle.global("torch._utils", "_rebuild_tensor_v2")
+        pickle.op(0x28)  // MARK: the arguments
+        pickle.op(0x28)  // MARK: the persistent id
+        pickle.string("storage")
+        pickle.global("torch", ElementType.float32.torchStorageName)
+        pickle.string("0")
+        pickle.string("cpu")
+        pickle.int(4)
+        pickle.op(0x74)  // TUPLE
+        pickle.op(0x51)  // BINPERSID
+        pickle.int(Int.max)  // storage offset: `offset + reach` would overflow
+        pickle.intTuple([2])
+        pickle.intTuple([1])
+        pickle.op(0x89)  // NEWFALSE
+        pickle.emptyOrderedDict()
+        pickle.op(0x74)  // TUPLE
+        pickle.op(0x52)  // REDUCE
+        pickle.op(0x75)  // SETITEMS
+        pickle.op(0x2E)  // STOP
+        let storage = [Float](repeating: 1, count: 4).withUnsafeBufferPointer { Data(buffer: $0) }
+        try PthWriter.writeZip([("archive/data.pkl", Data(pickle.bytes)), ("archive/data/0", storage)], to: path)
+
+        XCTAssertThrowsError(try WeightsFile.load(path: path)) { error in
+            guard case WeightsError.unreadable(let file, let reason) = error else {
+                return XCTFail("unexpected error \(error)")
+            }
+            XCTAssertEqual(file, path)
+            XCTAssertTrue(reason.contains("storage '0' has 4 values"), reason)
+            XCTAssertTrue(reason.contains("offset \(Int.max)"), reason)
+            XCTAssertTrue(reason.contains("starts past its end"), reason)
+        }
+    }
+}

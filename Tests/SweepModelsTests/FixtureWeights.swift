@@ -118,6 +118,17 @@ struct ResNet50Expected: Decodable {
     let tensors: [String: Summary]
 }
 
+/// `resnet50_200_expected.json`: the trunk on one input of another size.
+struct ResNet50OtherSizeExpected: Decodable {
+    /// Height and width of the input.
+    let size: Int
+    /// Side of the input's blocks (`FixtureWeights.inputNCHW`).
+    let block: Int
+    /// (1, 2048)
+    let features: [[Float]]
+    let input: ResNet50Expected.Summary
+}
+
 /// `small_expected.json`.
 struct SmallExpected: Decodable {
     struct Entry: Decodable {

@@ -97,6 +97,12 @@ final class PickleMachineTests: XCTestCase {
         XCTAssertThrowsError(try TorchPickleInterpreter.rebuild(storage, offset: 2, size: [2, 3], stride: [1, 2])) {
             XCTAssertTrue("\($0)".contains("reaches index 7"), "\($0)")
         }
+        // An offset past the storage (near Int.max, where `offset + reach` would wrap) is an error.
+        for offset in [7, Int.max - 1, Int.max] {
+            XCTAssertThrowsError(try TorchPickleInterpreter.rebuild(storage, offset: offset, size: [2, 3], stride: [1, 2])) {
+                XCTAssertTrue("\($0)".contains("starts past its end"), "\($0)")
+            }
+        }
         // Sizes whose product or reach overflows are errors, not traps.
         for (size, stride) in [([Int.max, 4], [1, 1]), ([2, Int.max / 2 + 1], [1, 2]), ([-1], [1])] {
             XCTAssertThrowsError(try TorchPickleInterpreter.rebuild(storage, offset: 0, size: size, stride: stride)) {

@@ -42,6 +42,25 @@ final class ResNet50FidelityTests: XCTestCase {
         XCTAssertLessThan(logitError, 1e-3)
     }
 
+    /// The network is fully convolutional up to its global pool: at 200 x 200 (odd sizes from
+    /// layer3 on) it matches PyTorch too, with patches gathered in chunks or all at once.
+    func testFeaturesAtAnotherSizeMatchPyTorch() throws {
+        let expected = try loadFixture(ResNet50OtherSizeExpected.self, "resnet50_200_expected.json")
+        let size = expected.size
+        let model = try ResNet50(weights: Self.weights, file: "fixture weights")
+        let nchw = FixtureWeights.inputNCHW(n: 1, size: size, block: expected.block)  // (1, 3, size, size)
+        XCTAssertEqual(nchw.prefix(4).map { Double($0) }, expected.input.first)
+        let x = FloatBuffer(FixtureWeights.nhwc(nchw, n: 1, c: 3, h: size, w: size))  // (1, size, size, 3)
+        for chunk in [FoldedConv.defaultPatchChunkBytes, 0] {
+            let workspace = ResNet50.Workspace(n: 1, h: size, w: size, patchChunkBytes: chunk)
+            let features = FloatBuffer(count: 2048)  // (1, 2048)
+            model.forward(x.pointer, workspace: workspace, features: features.pointer)
+            let error = relativeError(features.array, expected.features.flatMap { $0 })
+            print("ResNet50 at \(size)x\(size), patch chunk \(chunk) bytes: features max error \(error)")
+            XCTAssertLessThan(error, 1e-3, "patch chunk \(chunk)")
+        }
+    }
+
     /// max |a - b| / max |b|.
     func relativeError(_ a: [Float], _ b: [Float]) -> Double {
         XCTAssertEqual(a.count, b.count)

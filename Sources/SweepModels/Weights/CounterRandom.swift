@@ -1,7 +1,8 @@
 import Foundation
+import SweepTensor
 
-/// Counter-based random numbers: value `i` of stream `s` is splitmix64's output for the state
-/// `s + (i + 1) * 0x9E3779B97F4A7C15` (Steele, Lea & Flood 2014, "Fast Splittable Pseudorandom
+/// Counter-based random numbers: value `i` of stream `s` is the `splitmix64` step from the state
+/// `s + i * 0x9E3779B97F4A7C15`, i.e. splitmix64's output for `s + (i + 1) * 0x9E3779B97F4A7C15` (Steele, Lea & Flood 2014, "Fast Splittable Pseudorandom
 /// Number Generators"; constants of Vigna's reference `splitmix64.c`). Any value can be computed
 /// on its own, so `Tests/Fixtures/make_weight_fixtures.py` reproduces the same numbers bit for bit
 /// with numpy (`splitmix64` there). Streams are named by the FNV-1a 64-bit hash of a string.
@@ -9,18 +10,6 @@ import Foundation
 /// This is our generator, not PyTorch's: weights drawn from it can never equal those of
 /// `torch.manual_seed(seed)` + torchvision's initialisers.
 public enum CounterRandom {
-    /// splitmix64's increment (the golden ratio in 64-bit fixed point).
-    public static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-    /// splitmix64's output function (a 64-bit finaliser).
-    @inline(__always)
-    public static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// FNV-1a 64-bit hash of the string's UTF-8 bytes: the stream for a tensor key.
     public static func stream(_ name: String) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -34,7 +23,8 @@ public enum CounterRandom {
     /// The raw 64 bits at `index` of `stream`.
     @inline(__always)
     public static func bits(stream: UInt64, index: Int) -> UInt64 {
-        mix(stream &+ (UInt64(truncatingIfNeeded: index) &+ 1) &* gamma)
+        var state = stream &+ UInt64(truncatingIfNeeded: index) &* splitmix64Increment
+        return splitmix64(&state)
     }
 
     /// Uniform in [0, 1) with 24 random bits (the top ones), exactly representable as Float.

@@ -1,3 +1,5 @@
+// Reference: CPython `Lib/pickle.py` (`_Unpickler`) and `Lib/pickletools.py` (opcode
+// documentation), for the pickle virtual machine below and its opcodes.
 import Foundation
 
 /// What the pickle machine calls for the opcodes that involve objects outside plain Python
@@ -16,9 +18,8 @@ struct PickleRefusal: Error {
 }
 
 /// The subset of the Python pickle virtual machine that torch state_dicts use (protocol 2, plus
-/// the framing and memo opcodes of protocol 4). Reference: CPython `Lib/pickle.py`
-/// (`_Unpickler`) and `Lib/pickletools.py` (opcode documentation). Unsupported opcodes,
-/// stack underflow and reads past the end are errors, never traps.
+/// the framing and memo opcodes of protocol 4). Unsupported opcodes, stack underflow and reads
+/// past the end are errors, never traps.
 struct PickleMachine {
     private let bytes: [UInt8]
     private var position = 0

@@ -60,8 +60,9 @@ public enum PthWriter {
         return strides
     }
 
-    /// A zip of stored entries, written to a temporary file then renamed over `path`.
-    private static func writeZip(_ records: [(String, Data)], to path: String) throws {
+    /// A zip of stored entries, written to a temporary file then renamed over `path`
+    /// (internal for tests that craft malformed archives).
+    static func writeZip(_ records: [(String, Data)], to path: String) throws {
         let temporary = path + ".partial"
         try? FileManager.default.removeItem(atPath: temporary)
         do {

@@ -34,7 +34,8 @@ public enum RandomInit {
 
     /// The stream of `key` under `seed`.
     static func stream(key: String, seed: UInt64) -> UInt64 {
-        CounterRandom.stream(key) ^ CounterRandom.mix(seed &+ CounterRandom.gamma)
+        var state = seed
+        return CounterRandom.stream(key) ^ splitmix64(&state)
     }
 
     /// N(0, std^2) values.

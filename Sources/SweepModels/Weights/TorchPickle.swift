@@ -84,19 +84,25 @@ final class TorchPickleInterpreter: PickleInterpreter {
         guard size.count == stride.count, offset >= 0, stride.allSatisfy({ $0 >= 0 }),
               let count = elementCount(size) else { throw invalid }
         guard count > 0 else { return Tensor(shape: size, data: []) }
-        // Index of the view's last element; bounded by the storage, so no overflow past the check.
+        guard offset < storage.count else {
+            throw PickleRefusal("storage '\(storage.key)' has \(storage.count) values; the view (offset \(offset), "
+                + "size \(size), stride \(stride)) starts past its end")
+        }
+        // Index of the view's last element, with every step checked: the release build is
+        // -Ounchecked, where a plain overflow would wrap to a wild index instead of trapping.
         var last = offset
         for (n, step) in zip(size, stride) {
             let (reach, overflow) = (n - 1).multipliedReportingOverflow(by: step)
             guard !overflow, reach <= storage.count else { throw invalid }
-            last += reach
+            let (sum, wrapped) = last.addingReportingOverflow(reach)
+            guard !wrapped else { throw invalid }
+            last = sum
         }
         guard last < storage.count else {
             throw PickleRefusal("storage '\(storage.key)' has \(storage.count) values; the view (offset \(offset), "
                 + "size \(size), stride \(stride)) reaches index \(last)")
         }
-        var contiguous = [Int](repeating: 1, count: size.count)
-        for d in Swift.stride(from: size.count - 2, through: 0, by: -1) { contiguous[d] = contiguous[d + 1] * size[d + 1] }
+        let contiguous = PthWriter.rowMajorStrides(size)
         let isContiguous = zip(zip(size, stride), contiguous).allSatisfy { $0.0.0 == 1 || $0.0.1 == $0.1 }
         let data: [Float] = storage.bytes.withUnsafeBytes { raw in
             if isContiguous { return storage.type.floats(raw, start: offset, count: count) }

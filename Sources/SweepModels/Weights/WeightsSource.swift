@@ -4,8 +4,11 @@ import SweepTensor
 /// Where the trunk's weights come from: torchvision's ImageNet file in the torch hub cache,
 /// our seeded random initialisation, or a `.pth` / `.pt` / `.safetensors` file.
 public enum WeightsSource: Sendable, Equatable, CustomStringConvertible {
+    /// torchvision's ImageNet weights (`imagenetFileName`) from the torch hub cache.
     case imagenet
+    /// `RandomInit.resnet50(seed:)`.
     case random(seed: UInt64)
+    /// A `.pth`, `.pt` or `.safetensors` file at this path.
     case file(String)
 
     /// torchvision's IMAGENET1K_V1 ResNet50 weights, as cached by `pretrained=True`.
@@ -92,8 +95,7 @@ public enum WeightsSource: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: `WeightsError` naming the file and what is wrong (see `WeightsFile.load`).
     public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedWeights {
         let (stateDict, origin) = try stateDict(environment: environment)
-        let identity = try resolvedPath(environment: environment).map { "sha256:" + (try WeightsFile.sha256(path: $0)) }
-        return LoadedWeights(stateDict: stateDict, identity: identity ?? randomIdentity, origin: origin)
+        return LoadedWeights(stateDict: stateDict, identity: try identity(environment: environment), origin: origin)
     }
 
     /// The state_dict and the name to give errors (the file read, or `random:<seed>`), without

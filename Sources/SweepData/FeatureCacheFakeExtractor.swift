@@ -58,13 +58,7 @@ public final class FakeFeatureExtractor: FeatureExtractor, @unchecked Sendable {
         let hex = h.finalizeHex()
         var state = UInt64(hex.prefix(16), radix: 16) ?? 0
         for j in 0..<count {
-            // splitmix64 (Steele, Lea & Flood 2014).
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            output[j] = Float(z >> 40) / Float(1 << 23) - 1
+            output[j] = Float(splitmix64(&state) >> 40) / Float(1 << 23) - 1
         }
     }
 }

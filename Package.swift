@@ -8,6 +8,9 @@ import PackageDescription
 /// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on; the built-ins
 /// (`SweepStandardPlugins`) and the user's folders under `plugins/` (`SweepUserPlugins`) are registered
 /// by the `PluginRegistry` build-tool plugin, joined by `SweepPlugins`, and checked by `SweepPluginChecks`.
+/// -Ounchecked (no bounds or overflow traps) only for the numeric kernels' modules; modules that
+/// parse user files (weights, .mat, CSV, manifests) keep Swift's checks, so bad input traps
+/// instead of corrupting memory.
 let strict: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -32,7 +35,7 @@ let package = Package(
         // numerics
         .target(name: "SweepTensor", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG"], swiftSettings: strict),
-        .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"], swiftSettings: strict),
+        .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"]),
         .target(name: "SweepPluginAPI"),
         // plugins: built-ins and the user's folders under plugins/, both registered by the
         // PluginRegistry build-tool plugin (no hand-kept list), and the shared conformance suite
@@ -47,7 +50,7 @@ let package = Package(
         // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
                 swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
-        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"], swiftSettings: strict),
+        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"]),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
         .target(name: "SweepRunner", dependencies: [

@@ -156,7 +156,8 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let nonFinite = (positive: "Infinity", negative: "-Infinity", nan: "NaN")
 
-    static func encoder() -> JSONEncoder {
+    /// The encoder of `jsonLine()`: sorted keys, ISO 8601 dates, non-finite numbers as strings.
+    public static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
@@ -168,7 +169,8 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         return e
     }
 
-    static func decoder() -> JSONDecoder {
+    /// The decoder reading what `encoder()` writes.
+    public static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .custom { decoder in
             let c = try decoder.singleValueContainer()

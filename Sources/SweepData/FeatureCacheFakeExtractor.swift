@@ -6,8 +6,11 @@ import SweepTensor
 /// seeded by SHA-256 of (identity, file bytes), so they depend on the bytes alone, like the
 /// real trunk's. Optionally slow (`delayPerBatch`) or failing (`failAfterBatches`).
 public final class FakeFeatureExtractor: FeatureExtractor, @unchecked Sendable {
+    /// Names the fake's parameters.
     public let identity: String
+    /// Values per image.
     public let featureCount: Int
+    /// Images per batch.
     public let batchSize: Int
     /// Seconds to sleep in every `extract` call.
     public let delayPerBatch: Double
@@ -21,6 +24,7 @@ public final class FakeFeatureExtractor: FeatureExtractor, @unchecked Sendable {
     /// Thrown by `extract` after `failAfterBatches` successful calls.
     public struct Interrupted: Error, Equatable {}
 
+    /// A fake with these parameters.
     public init(identity: String = "fake-trunk/1", featureCount: Int = 16, batchSize: Int = 4,
                 delayPerBatch: Double = 0, failAfterBatches: Int? = nil) {
         self.identity = identity

@@ -31,6 +31,32 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
         self.batchSize = batchSize
     }
 
+    /// Loads `source`'s weights (hashing the file for the identity unless `identity` is given)
+    /// and builds the extractor.
+    /// - Throws: `WeightsError` naming the file and key at fault.
+    public static func load(_ source: WeightsSource, identity: String? = nil, preprocessing: Preprocessing = .imagenet,
+                            streams: Int, batchSize: Int = 64) throws -> TrunkFeatureExtractor {
+        let (stateDict, origin) = try source.stateDict()
+        let network = try ResNet50(weights: stateDict, file: origin)
+        return TrunkFeatureExtractor(network: network, weightsIdentity: try identity ?? source.identity(),
+                                     preprocessing: preprocessing, streams: streams, batchSize: batchSize)
+    }
+
+    /// Runs the trunk over `paths` in batches of `batchSize` (bounded memory), handing each
+    /// batch's paths and features to `body` in order.
+    ///
+    /// - Parameter body: receives a batch's paths and its (batch.count, featureCount) features,
+    ///   valid only during the call.
+    public func forEachBatch(of paths: [String],
+                             _ body: (ArraySlice<String>, UnsafePointer<Float>) throws -> Void) throws {
+        let features = FloatBuffer(count: batchSize * featureCount)  // (batchSize, featureCount)
+        for start in stride(from: 0, to: paths.count, by: batchSize) {
+            let batch = paths[start..<min(paths.count, start + batchSize)]
+            try extract(paths: Array(batch), into: features.pointer)
+            try body(batch, features.pointer)
+        }
+    }
+
     /// Everything besides the image bytes that determines the features. `trunk-eval-v1` names
     /// this implementation's semantics (eval-mode BatchNorm folded, pooled 2048 features).
     public var identity: String { Self.identity(weights: weightsIdentity, preprocessing: preprocessing) }

@@ -66,6 +66,8 @@ extension LossPlugin {
     public static var examples: [LossExample] { [] }
     /// The gradient is the exact derivative of the value.
     public static var surrogateGradient: String? { nil }
+    /// Multi-label: sigmoid scores.
+    public static var labels: LabelStructure { .independent }
 }
 
 extension MetricPlugin {

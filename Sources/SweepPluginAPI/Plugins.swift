@@ -62,6 +62,17 @@ public protocol LossPlugin: SweepPlugin {
     /// checks against finite differences; otherwise the reason it is not (e.g. ASL treats its
     /// focusing weights as constants), and the suite skips that one check (default: nil).
     static var surrogateGradient: String? { get }
+    /// How its logits become the scores metrics and predictions see (default: `.independent`).
+    static var labels: LabelStructure { get }
+}
+
+/// Whether a loss treats the labels of a sample as independent or as mutually exclusive; this
+/// decides how logits become scores.
+public enum LabelStructure: String, Sendable, Codable {
+    /// Multi-label: one sigmoid per cell (BCE, focal, ASL).
+    case independent
+    /// Single-label: a softmax over each row (cross-entropy).
+    case exclusive
 }
 
 /// The inputs of a metric: per-class probabilities, 0/1 targets and the decision threshold.

@@ -28,6 +28,7 @@ public struct ModelCard: Codable, Sendable {
 
     /// The frozen trunk a head was trained on.
     public struct Trunk: Codable, Sendable {
+        /// `resnet50`.
         public var name: String
         /// What `sweep` was given: `imagenet`, `random:0` or a path.
         public var weights: String
@@ -37,10 +38,15 @@ public struct ModelCard: Codable, Sendable {
 
     /// Where the head came from.
     public struct TrialInfo: Codable, Sendable {
+        /// The trial's id.
         public var id: String
+        /// The sweep's name.
         public var sweep: String
+        /// The trial's swept values by parameter name.
         public var parameters: [String: SweptValue]
+        /// The epoch whose weights these are.
         public var bestEpoch: Int?
+        /// Validation loss and metrics at that epoch.
         public var validation: [String: Double]
         /// Describes the data the head was trained on (says when it was synthetic).
         public var data: String
@@ -49,7 +55,9 @@ public struct ModelCard: Codable, Sendable {
 
 /// Reading and writing head checkpoints.
 public enum Checkpoint {
+    /// The head's weights in a checkpoint folder.
     public static let weightsFile = "head.safetensors"
+    /// The model card in a checkpoint folder.
     public static let cardFile = "model.json"
 
     /// Writes a checkpoint folder atomically: into `<path>.partial-<pid>`, then renamed to `path`.

@@ -4,6 +4,7 @@ import SweepData
 
 /// The images and labels a sweep trains on, and a sentence saying what they are.
 public struct PreparedData: Sendable {
+    /// The images and labels.
     public var dataset: LabelledImages
     /// e.g. `MIML at data/miml (2000 images)` or `SYNTHETIC stand-in for MIML … at data/miml`.
     public var description: String
@@ -15,6 +16,8 @@ public enum DataPreparation {
     /// Images the synthetic stand-in gets (as many as MIML has).
     public static let syntheticImages = 2000
 
+    /// The data set `spec` names, generated first when it is missing and may be synthesized.
+    /// - Parameter log: receives progress and what was decided, one sentence each.
     public static func prepare(_ spec: DataSpec, log: @escaping (String) -> Void) throws -> PreparedData {
         let path = spec.path
         if !FileManager.default.fileExists(atPath: path) {

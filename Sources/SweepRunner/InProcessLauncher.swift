@@ -8,10 +8,12 @@ public struct InProcessLauncher: WorkerLauncher {
     /// Builds the service for worker number `index`.
     public var makeService: @Sendable (Int) -> WorkerService
 
+    /// A launcher whose worker number `index` runs `makeService(index)`.
     public init(makeService: @escaping @Sendable (Int) -> WorkerService) {
         self.makeService = makeService
     }
 
+    /// Runs `body` against an in-process worker (see `WorkerLauncher`).
     public func withWorker<Value: Sendable>(
         index: Int, _ body: @Sendable (any WorkerConnection) async throws -> Value
     ) async throws -> WorkerExit<Value> {

@@ -21,6 +21,7 @@ public struct ProcessLauncher: WorkerLauncher {
     /// Receives every stderr line of every worker.
     public var log: @Sendable (Int, String) -> Void
 
+    /// A launcher of `executable` with `arguments(index)`, extra `environment`, stderr lines to `log`.
     public init(executable: String, arguments: @escaping @Sendable (Int) -> [String],
                 environment: [String: String] = [:], log: @escaping @Sendable (Int, String) -> Void = { _, _ in }) {
         self.executable = executable
@@ -29,6 +30,7 @@ public struct ProcessLauncher: WorkerLauncher {
         self.log = log
     }
 
+    /// Spawns worker `index`, runs `body` against it, waits for its exit (see `WorkerLauncher`).
     public func withWorker<Value: Sendable>(
         index: Int, _ body: @Sendable (any WorkerConnection) async throws -> Value
     ) async throws -> WorkerExit<Value> {

@@ -15,15 +15,24 @@ public final class ResultsStore: @unchecked Sendable {
     /// `results/<name>`.
     public let directory: String
 
+    /// `trials.jsonl`.
     public var trialsPath: String { directory + "/trials.jsonl" }
+    /// `leaderboard.csv`.
     public var leaderboardPath: String { directory + "/leaderboard.csv" }
+    /// `checkpoints/`.
     public var checkpointsPath: String { directory + "/checkpoints" }
+    /// `best`, the link to the best checkpoint.
     public var bestPath: String { directory + "/best" }
+    /// `sweep.yaml`, the resolved sweep file.
     public var specPath: String { directory + "/sweep.yaml" }
+    /// `split.json`.
     public var splitPath: String { directory + "/split.json" }
+    /// `context.json`, what the workers share.
     public var contextPath: String { directory + "/context.json" }
+    /// `.lock`, held by the running `sweep run`.
     public var lockPath: String { directory + "/.lock" }
 
+    /// The store of `results/<name>` (nothing is created until `openForRun`).
     public init(directory: String) { self.directory = directory }
 
     /// The checkpoint folder of trial `id`.

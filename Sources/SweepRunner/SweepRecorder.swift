@@ -52,14 +52,17 @@ public actor SweepRecorder: TrialSink {
         try store.writeLeaderboard(leaderboard.csv(records))
     }
 
+    /// Counts a running trial.
     public func started(_ ticket: TrialTicket, pid: Int32) {
         attemptStart[ticket.id] = Date()
         status.running += 1
         tick()
     }
 
+    /// Refreshes the status line.
     public func epoch(_ ticket: TrialTicket, payload: String) { tick() }
 
+    /// Records a trial that ended normally (complete or diverged).
     public func finished(_ ticket: TrialTicket, payload: String, pid: Int32) async {
         status.running -= 1
         guard let trial = trials[ticket.id] else { return }
@@ -73,6 +76,7 @@ public actor SweepRecorder: TrialSink {
         }
     }
 
+    /// Logs a failed attempt; records the trial `failed` when no retry is left.
     public func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) async {
         status.running = max(0, status.running - 1)
         if willRetry {
@@ -119,7 +123,8 @@ public actor SweepRecorder: TrialSink {
         display.update(status, force: force)
     }
 
-    static func parameters(_ r: TrialRecord, _ board: Leaderboard) -> String {
+    /// `dropout=0.3 lr=0.001 …`: a record's swept values in grid order.
+    public static func parameters(_ r: TrialRecord, _ board: Leaderboard) -> String {
         board.parameterNames.map { "\($0)=\(r.parameters[$0]?.description ?? "?")" }.joined(separator: " ")
     }
 

@@ -8,15 +8,18 @@ import SweepVision
 /// features, then run every unfinished trial in worker processes, keeping `results/<name>/`
 /// consistent after each trial. Safe to stop at any time (Ctrl-C, kill) and to run again.
 public struct SweepRun {
+    /// The validated sweep and its trials.
     public var plan: SweepPlan
     /// `results/<name>`.
     public var store: ResultsStore
     /// Path of the `sweep` executable, started as `sweep worker`.
     public var executable: String
+    /// Where progress goes.
     public var display: StatusDisplay
     /// Cores to share between workers (BLAS threads per worker = cores / workers).
     public var cores: Int
 
+    /// A run of `plan` writing to `<resultsRoot>/<name>/`.
     public init(plan: SweepPlan, resultsRoot: String = "results", executable: String, display: StatusDisplay,
                 cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.plan = plan

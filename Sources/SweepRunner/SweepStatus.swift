@@ -1,18 +1,25 @@
 import Foundation
+import SweepData
 import SweepTensor
 
 /// What the live status line of a running sweep shows.
 public struct SweepStatus: Sendable, Equatable {
+    /// Trials in the plan.
     public var total: Int
+    /// Trials with a record.
     public var done = 0
+    /// Trials on a worker now.
     public var running = 0
+    /// Trials recorded `failed`.
     public var failed = 0
     /// Trials finished before this run started (resumed sweeps).
     public var resumed = 0
     /// e.g. "f1_samples 0.8712 (dropout=0.3 lr=0.001 t_max=5 depth=2)".
     public var best: String?
+    /// Seconds since this run started.
     public var elapsed: Double = 0
 
+    /// Nothing done yet out of `total`.
     public init(total: Int) { self.total = total }
 
     /// Seconds left, from the pace of the trials finished in this run; nil before the first.
@@ -31,12 +38,8 @@ public struct SweepStatus: Sendable, Equatable {
         return parts.joined(separator: " · ")
     }
 
-    /// `m:ss` or `h:mm:ss`.
-    public static func clock(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds.rounded()))
-        if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
-        return String(format: "%d:%02d", s / 60, s % 60)
-    }
+    /// `m:ss` or `h:mm:ss`, as the feature extraction's progress shows it.
+    public static func clock(_ seconds: Double) -> String { FeatureCacheProgressRenderer.duration(seconds) }
 }
 
 /// Shows progress on stderr: a redrawn line on a terminal, plain log lines otherwise.

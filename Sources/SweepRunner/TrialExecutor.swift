@@ -42,7 +42,9 @@ public final class TrialExecutor: @unchecked Sendable {
             let parameters = try PluginParameters(resolving: choice.parameters, against: type.parameters, plugin: type.name)
             return NamedMetric(name: choice.name, metric: try type.init(parameters: parameters))
         }
-        let result = try runTrial(data: data, config: Self.trainConfig(config), loss: loss, metrics: metrics) { record in
+        var settings = Self.trainConfig(config)
+        settings.scores = lossType.labels == .exclusive ? .softmax : .sigmoid
+        let result = try runTrial(data: data, config: settings, loss: loss, metrics: metrics) { record in
             if let json = try? Self.encode(Self.epochMetrics(record)) { emitEpoch(json) }
         }
         let epochs = result.epochs.map(Self.epochMetrics)
@@ -51,7 +53,7 @@ public final class TrialExecutor: @unchecked Sendable {
         var written = false
         if let state = result.bestState, result.bestEpoch != nil {
             let card = ModelCard(
-                classNames: context.classNames, threshold: train.threshold, scores: Self.scores(train.loss.name),
+                classNames: context.classNames, threshold: train.threshold, scores: settings.scores,
                 head: result.headConfig,
                 trunk: .init(name: config.backbone.name, weights: context.weights, identity: context.weightsIdentity),
                 preprocessing: context.preprocessing,
@@ -91,12 +93,8 @@ public final class TrialExecutor: @unchecked Sendable {
         var objective = SweepTrain.Objective(metric: t.objective.metric, higherIsBetter: t.objective.direction == .max)
         objective.onTrainingSplit = t.objective.split == .train
         out.objective = objective
-        out.scores = scores(t.loss.name)
         return out
     }
-
-    /// Softmax scores for the single-label loss, sigmoid otherwise.
-    static func scores(_ loss: String) -> ScoreActivation { loss == "cross_entropy" ? .softmax : .sigmoid }
 
     static func epochMetrics(_ r: EpochRecord) -> EpochMetrics {
         var train = r.trainMetrics, val = r.validationMetrics
@@ -110,9 +108,12 @@ public final class TrialExecutor: @unchecked Sendable {
 
 /// The payload of a `TrialTicket`: the trial's resolved settings and its swept values.
 public struct TrialAssignment: Codable, Sendable {
+    /// The resolved settings.
     public var config: SweepCore.TrialConfig
+    /// The swept values by parameter name (for the model card).
     public var parameters: [String: SweptValue]
 
+    /// The assignment of `trial`.
     public init(_ trial: Trial) {
         config = trial.config
         parameters = trial.parameterValues

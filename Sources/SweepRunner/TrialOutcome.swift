@@ -9,10 +9,12 @@ public struct TrialOutcome: Sendable, Codable, Equatable {
     public var epochs: [EpochMetrics]
     /// The best epoch by the objective, and its value.
     public var bestEpoch: Int?
+    /// The objective's value at `bestEpoch`.
     public var objective: Double?
     /// True when the worker wrote the best epoch's head to `checkpoints/<id>/`.
     public var checkpointWritten: Bool
 
+    /// An outcome from its fields.
     public init(state: TrialState, epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, checkpointWritten: Bool) {
         self.state = state
         self.epochs = epochs

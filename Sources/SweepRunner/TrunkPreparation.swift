@@ -14,6 +14,7 @@ public struct PreparedTrunk: Sendable {
     public var description: String
 }
 
+/// Resolving `backbone.weights` into the weights actually used.
 public enum TrunkPreparation {
     /// Resolves `backbone.weights`; falls back to random weights (saying so) when the ImageNet
     /// file is absent and `backbone.fallback` is `random`.
@@ -46,25 +47,28 @@ public final class LazyTrunkExtractor: FeatureExtractor, @unchecked Sendable {
     let preprocessing: Preprocessing
     let streams: Int
     private var built: TrunkFeatureExtractor?
+    /// 2048 pooled features per image.
     public let featureCount = ResNet50Layout.featureCount
+    /// Images per committed cache batch.
     public let batchSize = 64
 
+    /// An extractor for `trunk` that builds the network on first use.
     public init(trunk: PreparedTrunk, preprocessing: Preprocessing = .imagenet, streams: Int) {
         self.trunk = trunk
         self.preprocessing = preprocessing
         self.streams = streams
     }
 
+    /// The features' identity (weights and preprocessing), known without loading anything.
     public var identity: String {
         TrunkFeatureExtractor.identity(weights: trunk.identity, preprocessing: preprocessing)
     }
 
+    /// - Parameter output: (paths.count, 2048) features, in path order.
     public func extract(paths: [String], into output: UnsafeMutablePointer<Float>) throws {
         if built == nil {
-            let (stateDict, origin) = try trunk.source.stateDict()
-            let network = try ResNet50(weights: stateDict, file: origin)
-            built = TrunkFeatureExtractor(network: network, weightsIdentity: trunk.identity,
-                                          preprocessing: preprocessing, streams: streams, batchSize: batchSize)
+            built = try TrunkFeatureExtractor.load(trunk.source, identity: trunk.identity, preprocessing: preprocessing,
+                                                   streams: streams, batchSize: batchSize)
         }
         try built?.extract(paths: paths, into: output)
     }

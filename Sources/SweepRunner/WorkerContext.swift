@@ -9,6 +9,7 @@ public struct WorkerContext: Codable, Sendable {
     public var sweep: String
     /// The feature cache folder and the key of this data set's features.
     public var cacheDirectory: String
+    /// The key of this data set's features in that cache.
     public var cacheKey: String
     /// Class names, in column order.
     public var classNames: [String]
@@ -16,6 +17,7 @@ public struct WorkerContext: Codable, Sendable {
     public var targets: [UInt8]
     /// Row numbers of the training and validation splits.
     public var trainIndices: [Int]
+    /// Row numbers of the validation split.
     public var validationIndices: [Int]
     /// Where workers write `checkpoints/<id>/`.
     public var checkpointsDirectory: String
@@ -23,7 +25,9 @@ public struct WorkerContext: Codable, Sendable {
     public var blasThreads: Int
     /// For model cards: the trunk weights as given, their identity, the preprocessing.
     public var weights: String
+    /// `sha256:<hex>` or `random:<seed> init-v1`.
     public var weightsIdentity: String
+    /// The preprocessing the features were computed with.
     public var preprocessing: Preprocessing
     /// Describes the data (says when it is synthetic).
     public var dataDescription: String

@@ -22,6 +22,7 @@ public struct WorkerExit<Value: Sendable>: Sendable {
     /// The last lines the worker wrote to stderr.
     public var stderrTail: [String]
 
+    /// How a worker ended.
     public init(value: Value?, status: String, stderrTail: [String]) {
         self.value = value
         self.status = status
@@ -44,6 +45,7 @@ public final class LineTail: @unchecked Sendable {
     private var lines: [String] = []
     private let limit: Int
 
+    /// Keeps the last `limit` lines.
     public init(limit: Int = 20) { self.limit = limit }
 
     /// Adds a line (at most 2000 characters of it), dropping the oldest beyond the limit.

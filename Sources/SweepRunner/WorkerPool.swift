@@ -15,8 +15,11 @@ public protocol TrialSink: Sendable {
 
 /// An error that stops the whole pool (e.g. workers that cannot even start).
 public struct WorkerPoolError: Error, CustomStringConvertible {
+    /// What went wrong.
     public var message: String
+    /// The last stderr lines of the last worker.
     public var stderrTail: [String]
+    /// The message and the stderr tail, indented.
     public var description: String {
         ([message] + stderrTail.suffix(10).map { "  | \($0)" }).joined(separator: "\n")
     }
@@ -26,13 +29,16 @@ public struct WorkerPoolError: Error, CustomStringConvertible {
 /// trial at a time; a worker that dies, is killed or exceeds the time limit is replaced and
 /// its trial retried (see `TrialQueue`).
 public struct WorkerPool: Sendable {
+    /// Starts the workers.
     public var launcher: any WorkerLauncher
+    /// Worker slots run at once.
     public var workers: Int
     /// Wall-clock limit per trial attempt.
     public var trialTimeout: Duration
     /// Workers that exit before taking any trial, in a row, before the pool gives up.
     public var maxStartupFailures = 3
 
+    /// A pool of `workers` slots whose trial attempts may last `trialTimeout`.
     public init(launcher: any WorkerLauncher, workers: Int, trialTimeout: Duration) {
         self.launcher = launcher
         self.workers = max(1, workers)

@@ -1,4 +1,5 @@
 import Foundation
+import SweepCore
 
 /// The line protocol between the orchestrator and a worker process: one JSON object per line,
 /// orchestrator -> worker on the worker's stdin, worker -> orchestrator on its stdout. Logs go
@@ -14,6 +15,7 @@ public struct TrialTicket: Codable, Sendable, Equatable {
     /// JSON of the resolved trial configuration.
     public var payload: String
 
+    /// A ticket for attempt `attempt` of trial `id`.
     public init(id: String, attempt: Int, payload: String) {
         self.id = id
         self.attempt = attempt
@@ -39,26 +41,19 @@ public enum FromWorker: Codable, Sendable, Equatable {
     case rejected(trial: String, reason: String)
 }
 
-/// The JSON the runner writes (protocol lines, outcomes, contexts, model cards): sorted keys,
-/// and NaN/infinities as the strings `NaN`, `Infinity`, `-Infinity` like `trials.jsonl`.
+/// The JSON the runner writes (protocol lines, outcomes, contexts, model cards): the
+/// conventions of `trials.jsonl` (`TrialRecord.encoder()`): sorted keys, ISO 8601 dates,
+/// NaN/infinities as the strings `NaN`, `Infinity`, `-Infinity`.
 public enum WorkerCodec {
-    /// An encoder with the runner's conventions.
+    /// An encoder with those conventions (one line, or indented for files people read).
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-                                          : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let encoder = TrialRecord.encoder()
+        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
         return encoder
     }
 
     /// A decoder reading what `encoder` writes.
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return decoder
-    }
+    public static func decoder() -> JSONDecoder { TrialRecord.decoder() }
 
     /// One line (no newline) of JSON.
     public static func encode<T: Encodable>(_ message: T) throws -> String {

@@ -9,9 +9,12 @@ public struct WorkerService: Sendable {
     /// is reported as a rejection too, with its description.
     public typealias TrialHandler = @Sendable (TrialTicket, _ emitEpoch: @escaping @Sendable (String) -> Void) async throws -> String
 
+    /// Announced in `.ready`.
     public var pid: Int32
+    /// Runs each trial.
     public var handler: TrialHandler
 
+    /// A service answering with `handler`.
     public init(pid: Int32 = getpid(), handler: @escaping TrialHandler) {
         self.pid = pid
         self.handler = handler
@@ -45,5 +48,6 @@ public struct WorkerService: Sendable {
 /// Thrown by a test's trial handler to make an in-process worker vanish mid-trial, as a
 /// crashed process would (no answer, output closed).
 public struct SimulatedCrash: Error {
+    /// A crash.
     public init() {}
 }

@@ -8,6 +8,8 @@ import SweepPluginAPI
 /// Softmax cross-entropy for single-label rows, mean over rows.
 struct CrossEntropyLoss: LossPlugin {
     static let name = "cross_entropy"
+    /// One label per sample: the metrics see softmax scores.
+    static let labels = LabelStructure.exclusive
     static let summary = "softmax cross-entropy (torch CrossEntropyLoss) for single-label one-hot rows, mean over rows"
 
     /// Worked by hand: logits (0, ln 3) give softmax (1/4, 3/4); uniform logits give 1/C.

@@ -30,18 +30,10 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             guard !images.isEmpty else { throw CommandError("no images given") }
-            let loaded = try WeightsSource(parsing: weights).load()
-            let network = try ResNet50(weights: loaded.stateDict, file: loaded.origin)
-            let extractor = TrunkFeatureExtractor(network: network, weightsIdentity: loaded.identity,
-                                                  streams: max(1, streams))
+            let extractor = try TrunkFeatureExtractor.load(WeightsSource(parsing: weights), streams: max(1, streams))
             let sink = try FeatureSink(path: out, rows: images.count)
-            let features = FloatBuffer(count: extractor.batchSize * extractor.featureCount)
-            var start = 0
-            while start < images.count {
-                let batch = Array(images[start..<min(images.count, start + extractor.batchSize)])
-                try extractor.extract(paths: batch, into: features.pointer)
-                try sink.write(paths: batch, features: features.pointer, width: extractor.featureCount)
-                start += batch.count
+            try extractor.forEachBatch(of: images) { batch, features in
+                try sink.write(paths: Array(batch), features: features, width: extractor.featureCount)
             }
             try sink.finish()
         }
@@ -73,7 +65,8 @@ final class FeatureSink {
         if npy { handle.write(NPY.header(rows: rows, columns: ResNet50Layout.featureCount)) }
     }
 
-    /// Writes rows: features (paths.count, width).
+    /// Writes rows.
+    /// - Parameter features: (paths.count, width) row-major.
     func write(paths: [String], features: UnsafePointer<Float>, width: Int) throws {
         if npy {
             handle.write(Data(buffer: UnsafeBufferPointer(start: features, count: paths.count * width)))

@@ -29,28 +29,22 @@ struct PredictCommand: ParsableCommand {
             guard !images.isEmpty else { throw CommandError("no images given") }
             let (card, head) = try Checkpoint.read(model)
             let source = try WeightsSource(parsing: weights ?? card.trunk.weights)
-            let loaded = try source.load()
-            guard loaded.identity == card.trunk.identity else {
-                throw CommandError("trunk weights \(source) (\(loaded.identity)) are not the ones the head was trained on (\(card.trunk.identity)); pass --weights")
+            let identity = try source.identity()
+            guard identity == card.trunk.identity else {
+                throw CommandError("trunk weights \(source) (\(identity)) are not the ones the head was trained on (\(card.trunk.identity)); pass --weights")
             }
-            let network = try ResNet50(weights: loaded.stateDict, file: loaded.origin)
-            let extractor = TrunkFeatureExtractor(network: network, weightsIdentity: loaded.identity,
-                                                  preprocessing: card.preprocessing,
-                                                  streams: ProcessInfo.processInfo.activeProcessorCount)
+            let extractor = try TrunkFeatureExtractor.load(source, identity: identity, preprocessing: card.preprocessing,
+                                                           streams: ProcessInfo.processInfo.activeProcessorCount)
             let classes = card.classNames.count
             print((["path", "labels"] + card.classNames.map { "p_" + $0 }).joined(separator: ","))
-            let features = FloatBuffer(count: extractor.batchSize * extractor.featureCount)
-            var start = 0
-            while start < images.count {
-                let batch = Array(images[start..<min(images.count, start + extractor.batchSize)])
-                try extractor.extract(paths: batch, into: features.pointer)
-                let probabilities = head.probabilities(features: features.pointer, rows: batch.count, activation: card.scores)
+            try extractor.forEachBatch(of: images) { batch, features in
+                // (batch.count, classes)
+                let probabilities = head.probabilities(features: features, rows: batch.count, activation: card.scores)
                 for (i, path) in batch.enumerated() {
-                    let p = (0..<classes).map { Double(probabilities[i * classes + $0]) }
+                    let p = (0..<classes).map { probabilities[i * classes + $0] }
                     let labels = (0..<classes).filter { p[$0] > card.threshold }.map { card.classNames[$0] }
                     print(([path, labels.joined(separator: ";")] + p.map { String(format: "%.6f", $0) }).joined(separator: ","))
                 }
-                start += batch.count
             }
         }
     }

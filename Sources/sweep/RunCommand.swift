@@ -75,7 +75,7 @@ enum Summary {
         if !ranked.isEmpty {
             Swift.print("top \(min(top, ranked.count)) by \(objective.label) (\(objective.direction.rawValue)):")
             for (i, r) in ranked.prefix(top).enumerated() {
-                let params = board.parameterNames.map { "\($0)=\(r.parameters[$0]?.description ?? "?")" }.joined(separator: " ")
+                let params = SweepRecorder.parameters(r, board)
                 let value = r.objective.map { String(format: "%.4f", $0) } ?? "-"
                 Swift.print(String(format: "%3d  %@  %@  %@  epoch %@  %@", i + 1, r.id, r.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
                                    value, r.bestEpoch.map(String.init) ?? "-", params))

@@ -167,15 +167,8 @@ struct GridAxes: Encodable {
 
     init(axes: [GridAxis]) { self.axes = axes }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        for axis in axes { try c.encode(axis.values, forKey: Key(stringValue: axis.name)) }
+        var c = encoder.container(keyedBy: NameKey.self)
+        for axis in axes { try c.encode(axis.values, forKey: NameKey(stringValue: axis.name)) }
     }
 }

@@ -169,16 +169,9 @@ public struct PluginChoice: Sendable, Hashable, Codable {
         self.parameters = parameters
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        name = try c.decode(String.self, forKey: Key(stringValue: "name"))
+        let c = try decoder.container(keyedBy: NameKey.self)
+        name = try c.decode(String.self, forKey: NameKey(stringValue: "name"))
         parameters = [:]
         for key in c.allKeys where key.stringValue != "name" {
             parameters[key.stringValue] = try c.decode(SweptValue.self, forKey: key).parameterValue
@@ -186,10 +179,19 @@ public struct PluginChoice: Sendable, Hashable, Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(name, forKey: Key(stringValue: "name"))
+        var c = encoder.container(keyedBy: NameKey.self)
+        try c.encode(name, forKey: NameKey(stringValue: "name"))
         for key in parameters.keys.sorted() {
-            if let value = parameters[key] { try c.encode(SweptValue(value), forKey: Key(stringValue: key)) }
+            if let value = parameters[key] { try c.encode(SweptValue(value), forKey: NameKey(stringValue: key)) }
         }
     }
+}
+
+/// A coding key that is any name: for mappings whose keys are data (grid axes, plugin
+/// parameters), coded flat as the sweep file writes them.
+struct NameKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

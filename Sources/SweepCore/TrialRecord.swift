@@ -16,8 +16,11 @@ public enum TrialState: String, Sendable, Hashable, Codable, CaseIterable {
 public struct EpochMetrics: Sendable, Hashable, Codable {
     /// 0-based, as the notebook prints it.
     public let epoch: Int
-    /// The learning rate of the epoch's last optimiser step.
+    /// The learning rate after the epoch's scheduler steps: what the next optimiser step would use.
     public let lr: Double
+    /// The learning rate of each optimiser step of the epoch, in order (one per batch): shows
+    /// whether the schedule stepped per batch or per epoch. Empty in records of versions before it.
+    public let lrs: [Double]
     /// `loss` and each metric by plugin name, on the training split.
     public let train: [String: Double]
     /// `loss` and each metric by plugin name, on the validation split.
@@ -26,12 +29,27 @@ public struct EpochMetrics: Sendable, Hashable, Codable {
     public let seconds: Double
 
     /// One epoch's numbers.
-    public init(epoch: Int, lr: Double, train: [String: Double], val: [String: Double], seconds: Double) {
+    public init(epoch: Int, lr: Double, lrs: [Double] = [], train: [String: Double], val: [String: Double], seconds: Double) {
         self.epoch = epoch
         self.lr = lr
+        self.lrs = lrs
         self.train = train
         self.val = val
         self.seconds = seconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, lr, lrs, train, val, seconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        lr = try c.decode(Double.self, forKey: .lr)
+        lrs = try c.decodeIfPresent([Double].self, forKey: .lrs) ?? []
+        train = try c.decode([String: Double].self, forKey: .train)
+        val = try c.decode([String: Double].self, forKey: .val)
+        seconds = try c.decode(Double.self, forKey: .seconds)
     }
 
     /// The value of `metric` (or `loss`) on `split`.

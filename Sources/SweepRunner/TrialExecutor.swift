@@ -100,7 +100,7 @@ public final class TrialExecutor: @unchecked Sendable {
         var train = r.trainMetrics, val = r.validationMetrics
         train["loss"] = r.trainLoss
         val["loss"] = r.validationLoss
-        return EpochMetrics(epoch: r.epoch, lr: r.learningRate, train: train, val: val, seconds: r.seconds)
+        return EpochMetrics(epoch: r.epoch, lr: r.learningRate, lrs: r.stepRates, train: train, val: val, seconds: r.seconds)
     }
 
     static func encode(_ e: EpochMetrics) throws -> String { try WorkerCodec.encode(e) }

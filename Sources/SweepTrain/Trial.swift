@@ -108,6 +108,8 @@ struct TrialLoop {
             let start = ContinuousClock.now
             shuffler.shuffle(&order)
             var lossSum = 0.0
+            var stepRates: [Double] = []
+            stepRates.reserveCapacity(ranges.count)
             for (b, range) in ranges.enumerated() {
                 let rows = range.count
                 data.features.gather(order[range], into: batchX.pointer)
@@ -119,6 +121,7 @@ struct TrialLoop {
                     }
                 }
                 let value: Double
+                stepRates.append(trainer.scheduler.rate)
                 do {
                     value = try trainer.step(features: batchX.pointer, targets: batchY.pointer, rows: rows,
                                              logits: trainLogits.pointer + range.lowerBound * classes)
@@ -149,7 +152,7 @@ struct TrialLoop {
                 return diverged(result, "validation loss \(validationLoss) at epoch \(epoch)")
             }
             let elapsed = ContinuousClock.now - start
-            let record = EpochRecord(epoch: epoch, learningRate: trainer.scheduler.rate,
+            let record = EpochRecord(epoch: epoch, learningRate: trainer.scheduler.rate, stepRates: stepRates,
                                      trainLoss: lossSum / Double(order.count), validationLoss: validationLoss,
                                      trainMetrics: trainMetrics, validationMetrics: validationMetrics,
                                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)

@@ -23,6 +23,9 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var epoch: Int
     /// The learning rate after the epoch's scheduler steps (what the next step would use).
     public var learningRate: Double
+    /// The learning rate each optimiser step of the epoch used, in order (one per batch):
+    /// constant within an epoch when the schedule steps per epoch, changing when it steps per batch.
+    public var stepRates: [Double]
     /// Sample-weighted mean of the epoch's batch losses (train mode).
     public var trainLoss: Double
     /// Loss of all validation predictions (eval mode).

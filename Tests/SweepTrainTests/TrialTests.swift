@@ -109,8 +109,19 @@ final class TrialTests: XCTestCase {
             let result = try run(config { $0.stepping = stepping; $0.schedule = .cosine(tMax: 3, etaMin: 1e-4) })
             var scheduler = LRScheduler(schedule: .cosine(tMax: 3, etaMin: 1e-4), baseRate: 1e-3)
             for e in result.epochs {
-                for _ in 0..<(stepping == .batch ? 10 : 1) { scheduler.step() }
+                // each step's rate: the scheduler's before it advances
+                var used: [Double] = []
+                for _ in 0..<10 {
+                    used.append(scheduler.rate)
+                    if stepping == .batch { scheduler.step() }
+                }
+                if stepping == .epoch { scheduler.step() }
+                XCTAssertEqual(e.stepRates, used, "\(stepping) epoch \(e.epoch)")
                 XCTAssertEqual(e.learningRate, scheduler.rate, "\(stepping) epoch \(e.epoch)")
+            }
+            for e in result.epochs {
+                XCTAssertEqual(Set(e.stepRates).count > 1, stepping == .batch,
+                               "\(stepping): the rate moves within an epoch only per batch: \(e.stepRates)")
             }
         }
     }

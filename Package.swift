@@ -74,7 +74,9 @@ let package = Package(
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
-        // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
-        .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),
+        // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
+        // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
+        .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",
+                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision"]),
     ]
 )

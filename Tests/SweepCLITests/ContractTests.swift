@@ -1,0 +1,263 @@
+import Foundation
+import XCTest
+import SweepPluginAPI
+import SweepTrain
+
+/// Contract tests, sweep file to trainer: for every training key a sweep file can set or sweep,
+/// the real binary runs a sweep with that key at a non-default value, and its trial record must
+/// equal, bit for bit (one BLAS thread on both sides), a `runTrial` in this process with the
+/// configuration written by hand in SweepTrain's terms — and differ from the record with the
+/// key at its default. A key that the runner drops, misroutes or transforms fails here.
+final class ContractTests: CLITestCase {
+    /// Runs `sweep` (in the binary) and checks its single trial against `expect`, and that it
+    /// differs from `reference` (the same sweep with the key at its default; `.base` unless given).
+    func assertContract(_ change: (inout ContractSweep) -> Void,
+                        expect: (inout ContractExpectation) -> Void,
+                        reference: ((inout ContractExpectation) -> Void)? = nil,
+                        trials: Int = 1,
+                        file: StaticString = #filePath, line: UInt = #line) throws {
+        var sweep = ContractSweep()
+        change(&sweep)
+        try sweep.text(dataPath: dataSet.dataPath, cachePath: dataSet.cachePath)
+            .write(to: work.appendingPathComponent("contract.yaml"), atomically: true, encoding: .utf8)
+        let outcome = try BinaryRun(binary: binary, arguments: ["run", "contract.yaml"], in: work, logs: logs,
+                                    environment: Self.noImageNet(under: root).merging(["SWEEP_BLAS_THREADS": "1"]) { $1 })
+            .wait(timeout: 300)
+        assertExit(outcome, 0, "sweep run", file: file, line: line)
+        let records = try TrialsFile.read(resultsFolder(sweep.name)).records
+        XCTAssertEqual(records.count, trials, "trials in trials.jsonl", file: file, line: line)
+        guard let record = records.first else { return }
+        let got = ComparedTrial(record: record)
+
+        var expected = ContractExpectation.base
+        expect(&expected)
+        let want = try InProcessTrainer.run(expected, dataSet: dataSet)
+        XCTAssertEqual(got, want, "the binary's trial differs from runTrial with the expected settings\nbinary:\n\(got)\nexpected:\n\(want)",
+                       file: file, line: line)
+        XCTAssertEqual(got.epochs.count, expected.config.epochs, "epochs recorded", file: file, line: line)
+
+        var baseline = ContractExpectation.base
+        (reference ?? { _ in })(&baseline)
+        let defaultTrial = try InProcessTrainer.run(baseline, dataSet: dataSet)
+        XCTAssertNotEqual(got, defaultTrial, "the key made no difference to the trial", file: file, line: line)
+    }
+
+    /// The base file itself trains what it says (and the comparison sees every epoch's numbers).
+    func testBaseSweepTrainsItsSettings() throws {
+        try assertContract({ _ in }, expect: { _ in }, reference: { $0.config.seed = 1 })
+    }
+
+    // MARK: epochs, batches, head
+
+    func testEpochs() throws {
+        try assertContract({ $0.epochs = "4" }, expect: { $0.config.epochs = 4 })
+    }
+
+    func testBatchSize() throws {
+        try assertContract({ $0.batchSize = "12" }, expect: { $0.config.batchSize = 12 })
+    }
+
+    func testHeadDepth() throws {
+        try assertContract({ $0.depth = "2" }, expect: { $0.config.depth = 2 })
+    }
+
+    func testHeadDepthSwept() throws {
+        try assertContract({ $0.grid = [("depth", "[0]")] }, expect: { $0.config.depth = 0 })
+    }
+
+    func testDropout() throws {
+        try assertContract({ $0.dropout = "0.1" }, expect: { $0.config.dropout = 0.1 })
+    }
+
+    func testDropoutSwept() throws {
+        try assertContract({ $0.grid = [("dropout", "[0.6]")] }, expect: { $0.config.dropout = 0.6 })
+    }
+
+    // MARK: optimiser
+
+    func testLearningRate() throws {
+        try assertContract({ $0.optimizer = "{name: adam, lr: 0.004}" }, expect: { $0.config.optimizer = .adam(learningRate: 0.004) })
+    }
+
+    func testLearningRateSwept() throws {
+        try assertContract({ $0.grid = [("lr", "[0.02]")] }, expect: { $0.config.optimizer = .adam(learningRate: 0.02) })
+    }
+
+    func testWeightDecay() throws {
+        try assertContract({ $0.optimizer = "{name: adam, lr: 0.001, weight_decay: 0.5}" },
+                           expect: { $0.config.optimizer = .adam(learningRate: 0.001, weightDecay: 0.5) })
+    }
+
+    /// AdamW takes PyTorch's default decoupled weight decay 0.01 when the file gives none.
+    func testAdamW() throws {
+        try assertContract({ $0.optimizer = "{name: adamw, lr: 0.001}" },
+                           expect: { $0.config.optimizer = .adamW(learningRate: 0.001, weightDecay: 0.01) })
+    }
+
+    func testAdamWWeightDecay() throws {
+        try assertContract({ $0.optimizer = "{name: adamw, lr: 0.001, weight_decay: 0.3}" },
+                           expect: { $0.config.optimizer = .adamW(learningRate: 0.001, weightDecay: 0.3) },
+                           reference: { $0.config.optimizer = .adamW(learningRate: 0.001, weightDecay: 0.01) })
+    }
+
+    func testOptimizerSwept() throws {
+        try assertContract({ $0.grid = [("optimizer", "[sgd]")] }, expect: { $0.config.optimizer = .sgd(learningRate: 0.001) })
+    }
+
+    func testSGDMomentum() throws {
+        try assertContract({ $0.optimizer = "{name: sgd, lr: 0.05, momentum: 0.8}" },
+                           expect: { $0.config.optimizer = .sgd(learningRate: 0.05, momentum: 0.8) },
+                           reference: { $0.config.optimizer = .sgd(learningRate: 0.05) })
+    }
+
+    func testSGDNesterov() throws {
+        try assertContract({ $0.optimizer = "{name: sgd, lr: 0.05, momentum: 0.8, nesterov: true}" },
+                           expect: { $0.config.optimizer = .sgd(learningRate: 0.05, momentum: 0.8, nesterov: true) },
+                           reference: { $0.config.optimizer = .sgd(learningRate: 0.05, momentum: 0.8) })
+    }
+
+    // MARK: schedule
+
+    func testConstantSchedule() throws {
+        try assertContract({ $0.schedule = "{name: constant}" }, expect: { $0.config.schedule = .constant })
+    }
+
+    func testStepSchedule() throws {
+        try assertContract({ $0.schedule = "{name: step, step_size: 2, step: batch}" },
+                           expect: { $0.config.schedule = .step(stepSize: 2, gamma: 0.1) },
+                           reference: { $0.config.schedule = .constant })
+    }
+
+    func testStepScheduleGamma() throws {
+        try assertContract({ $0.schedule = "{name: step, step_size: 2, gamma: 0.5, step: batch}" },
+                           expect: { $0.config.schedule = .step(stepSize: 2, gamma: 0.5) },
+                           reference: { $0.config.schedule = .step(stepSize: 2, gamma: 0.1) })
+    }
+
+    func testStepScheduleStepSize() throws {
+        try assertContract({ $0.schedule = "{name: step, step_size: 5, step: batch}" },
+                           expect: { $0.config.schedule = .step(stepSize: 5, gamma: 0.1) },
+                           reference: { $0.config.schedule = .step(stepSize: 2, gamma: 0.1) })
+    }
+
+    func testCosineTMax() throws {
+        try assertContract({ $0.schedule = "{name: cosine, t_max: 2, eta_min: 0.0001, step: batch}" },
+                           expect: { $0.config.schedule = .cosine(tMax: 2, etaMin: 0.0001) })
+    }
+
+    func testCosineTMaxSwept() throws {
+        try assertContract({ $0.grid = [("t_max", "[3]")] }, expect: { $0.config.schedule = .cosine(tMax: 3, etaMin: 0.0001) })
+    }
+
+    func testCosineEtaMin() throws {
+        try assertContract({ $0.schedule = "{name: cosine, t_max: 5, eta_min: 0.01, step: batch}" },
+                           expect: { $0.config.schedule = .cosine(tMax: 5, etaMin: 0.01) })
+    }
+
+    func testSchedulePerEpoch() throws {
+        try assertContract({ $0.schedule = "{name: cosine, t_max: 5, eta_min: 0.0001, step: epoch}" },
+                           expect: { $0.config.stepping = .epoch })
+    }
+
+    func testScheduleSwept() throws {
+        try assertContract({ $0.grid = [("schedule", "[constant]")] }, expect: { $0.config.schedule = .constant })
+    }
+
+    // MARK: loss
+
+    func testPosWeightNone() throws {
+        try assertContract({ $0.loss = "{name: bce, pos_weight: none}" },
+                           expect: { $0.loss = ("bce", ["pos_weight": .string("none")]) })
+    }
+
+    func testPosWeightList() throws {
+        try assertContract({ $0.loss = "{name: bce, pos_weight: [1, 2, 3, 0.5, 4]}" },
+                           expect: { $0.loss = ("bce", ["pos_weight": .numbers([1, 2, 3, 0.5, 4])]) })
+    }
+
+    func testFocalLoss() throws {
+        try assertContract({ $0.loss = "{name: focal}" },
+                           expect: { $0.loss = ("focal", ["alpha": .number(0.25), "gamma": .number(2)]) })
+    }
+
+    func testFocalLossParameters() throws {
+        try assertContract({ $0.loss = "{name: focal, alpha: 0.6, gamma: 1}" },
+                           expect: { $0.loss = ("focal", ["alpha": .number(0.6), "gamma": .number(1)]) },
+                           reference: { $0.loss = ("focal", ["alpha": .number(0.25), "gamma": .number(2)]) })
+    }
+
+    func testLossParameterSwept() throws {
+        try assertContract({ $0.loss = "{name: focal}"; $0.grid = [("loss.gamma", "[0.5]")] },
+                           expect: { $0.loss = ("focal", ["alpha": .number(0.25), "gamma": .number(0.5)]) },
+                           reference: { $0.loss = ("focal", ["alpha": .number(0.25), "gamma": .number(2)]) })
+    }
+
+    func testLossSwept() throws {
+        try assertContract({ $0.loss = "{name: bce}"; $0.grid = [("loss", "[asl]")] },
+                           expect: { $0.loss = ("asl", ["gamma_neg": .number(4), "gamma_pos": .number(1), "clip": .number(0.05),
+                                                        "eps": .number(1e-8)]) })
+    }
+
+    func testAsymmetricLossParameters() throws {
+        try assertContract({ $0.loss = "{name: asl, gamma_neg: 2, gamma_pos: 0, clip: 0.1}" },
+                           expect: { $0.loss = ("asl", ["gamma_neg": .number(2), "gamma_pos": .number(0), "clip": .number(0.1),
+                                                        "eps": .number(1e-8)]) },
+                           reference: { $0.loss = ("asl", ["gamma_neg": .number(4), "gamma_pos": .number(1), "clip": .number(0.05),
+                                                           "eps": .number(1e-8)]) })
+    }
+
+    /// A single-label loss turns the metrics' scores into a softmax over each row.
+    func testCrossEntropyUsesSoftmaxScores() throws {
+        try assertContract({ $0.loss = "{name: cross_entropy}" },
+                           expect: { $0.loss = ("cross_entropy", [:]); $0.config.scores = .softmax })
+    }
+
+    // MARK: metrics, objective, threshold
+
+    func testMetrics() throws {
+        try assertContract({ $0.metrics = "[f1_samples, roc_auc_samples, hamming_loss, {name: precision_at_k, k: 2}]" },
+                           expect: { $0.metrics += [("hamming_loss", [:]), ("precision_at_k", ["k": .number(2)])] })
+    }
+
+    func testObjectiveMetric() throws {
+        try assertContract({ $0.objective = "{metric: roc_auc_samples, split: val, direction: max}" },
+                           expect: { $0.config.objective = SweepTrain.Objective(metric: "roc_auc_samples", higherIsBetter: true) })
+    }
+
+    func testObjectiveDirection() throws {
+        try assertContract({ $0.objective = "{metric: loss, split: val, direction: min}"; $0.epochs = "6" },
+                           expect: { $0.config.objective = SweepTrain.Objective(metric: "loss", higherIsBetter: false); $0.config.epochs = 6 },
+                           reference: { $0.config.objective = SweepTrain.Objective(metric: "loss", higherIsBetter: true); $0.config.epochs = 6 })
+    }
+
+    func testObjectiveOnTrainingSplit() throws {
+        try assertContract({ $0.objective = "{metric: f1_samples, split: train, direction: max}" },
+                           expect: { $0.config.objective.onTrainingSplit = true })
+    }
+
+    func testThreshold() throws {
+        try assertContract({ $0.threshold = "0.6224593312018546" }, expect: { $0.config.threshold = 0.6224593312018546 })
+    }
+
+    func testThresholdSwept() throws {
+        try assertContract({ $0.grid = [("threshold", "[0.3]")] }, expect: { $0.config.threshold = 0.3 })
+    }
+
+    // MARK: seed and split
+
+    func testSeed() throws {
+        try assertContract({ $0.seed = "5" }, expect: { $0.config.seed = 5 })
+    }
+
+    func testValidationFraction() throws {
+        try assertContract({ $0.validation = "0.45" }, expect: { $0.validation = 0.45 })
+    }
+
+    func testSplitSeed() throws {
+        try assertContract({ $0.splitSeed = "3" }, expect: { $0.splitSeed = 3 })
+    }
+
+    func testStratifiedSplit() throws {
+        try assertContract({ $0.stratified = "true" }, expect: { $0.stratified = true })
+    }
+}

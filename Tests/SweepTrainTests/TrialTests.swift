@@ -126,6 +126,52 @@ final class TrialTests: XCTestCase {
         }
     }
 
+    /// Dropout reaches the trainer: masks change the trial (and are the same for the same seed).
+    func testDropoutChangesTheTrialAndIsSeeded() throws {
+        let none = try run(config { $0.dropout = 0 })
+        let half = try run(config { $0.dropout = 0.5 })
+        let again = try run(config { $0.dropout = 0.5 })
+        XCTAssertNotEqual(withoutTimes(none.epochs), withoutTimes(half.epochs), "dropout 0.5 trains like dropout 0")
+        XCTAssertEqual(withoutTimes(half.epochs), withoutTimes(again.epochs))
+    }
+
+    /// A loss that records the targets of every batch it is given (a row's targets fingerprint it).
+    final class BatchSpy: LossPlugin, @unchecked Sendable {
+        static let name = "batch_spy"
+        static let summary = "bce recording its batches (tests only)"
+        let inner: BCEWithLogitsLoss
+        var batches: [[Float]] = []
+        init(parameters: PluginParameters, context: LossContext) throws {
+            inner = try BCEWithLogitsLoss(parameters: PluginParameters(), context: context)
+        }
+        func loss(logits: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
+                  gradient: UnsafeMutableBufferPointer<Float>?) -> Double {
+            if gradient != nil { batches.append(Array(targets.prefix(rows * columns))) }
+            return inner.loss(logits: logits, targets: targets, rows: rows, columns: columns, gradient: gradient)
+        }
+    }
+
+    /// Every epoch sees every training row once, in a new order drawn from the seed.
+    func testTrainingRowsAreReshuffledEveryEpoch() throws {
+        let data = try synthetic.trialData(train: 300)
+        func epochsSeen(seed: UInt64) throws -> [[Float]] {
+            let spy = try BatchSpy(parameters: PluginParameters(), context: data.lossContext(classNames: ["a", "b", "c", "d"]))
+            _ = try runTrial(data: data, config: config { $0.seed = seed; $0.epochs = 3 }, loss: spy, metrics: [cellAccuracy()])
+            XCTAssertEqual(spy.batches.count, 3 * 10, "10 batches of 32 (the last of 12) per epoch")
+            return (0..<3).map { e in spy.batches[(e * 10)..<(e * 10 + 10)].flatMap { $0 } }
+        }
+        let seen = try epochsSeen(seed: 4)
+        let rowsInOrder = data.trainIndices.flatMap { r in (0..<4).map { Float(synthetic.targets[r * 4 + $0]) } }
+        func rows(_ flat: [Float]) -> [[Float]] { stride(from: 0, to: flat.count, by: 4).map { Array(flat[$0..<$0 + 4]) } }
+        for epoch in seen {
+            XCTAssertEqual(rows(epoch).map { "\($0)" }.sorted(), rows(rowsInOrder).map { "\($0)" }.sorted(), "each row once")
+            XCTAssertNotEqual(epoch, rowsInOrder, "the training rows were not shuffled")
+        }
+        XCTAssertNotEqual(seen[0], seen[1], "the same order in two epochs")
+        XCTAssertEqual(seen, try epochsSeen(seed: 4), "the order is the seed's")
+        XCTAssertNotEqual(seen, try epochsSeen(seed: 5))
+    }
+
     func testExplodingLossEndsDivergedWithoutCrashing() throws {
         let exploded = try run(config { $0.optimizer = .adam(learningRate: 1e20) })
         XCTAssertEqual(exploded.state, .diverged)

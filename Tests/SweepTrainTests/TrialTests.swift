@@ -172,6 +172,27 @@ final class TrialTests: XCTestCase {
         XCTAssertNotEqual(seen, try epochsSeen(seed: 5))
     }
 
+    /// A metric every epoch ties on: the best epoch (and the head kept) is the first one, both
+    /// when maximising and when minimising.
+    struct ConstantMetric: MetricPlugin {
+        static let name = "constant"
+        static let summary = "always 0.5 (tests only)"
+        static let higherIsBetter = true
+        init(parameters: PluginParameters) throws {}
+        func evaluate(_ input: MetricInput) -> Double { 0.5 }
+    }
+
+    func testTiedEpochsKeepTheEarliest() throws {
+        let data = try synthetic.trialData(train: 300)
+        let metric = NamedMetric(name: "constant", metric: try ConstantMetric(parameters: PluginParameters()))
+        for higher in [true, false] {
+            let result = try runTrial(data: data, config: config { $0.objective = Objective(metric: "constant", higherIsBetter: higher) },
+                                      loss: synthetic.bce(data), metrics: [metric])
+            XCTAssertEqual(result.epochs.count, 4)
+            XCTAssertEqual(result.bestEpoch, 0, "maximise: \(higher)")
+        }
+    }
+
     func testExplodingLossEndsDivergedWithoutCrashing() throws {
         let exploded = try run(config { $0.optimizer = .adam(learningRate: 1e20) })
         XCTAssertEqual(exploded.state, .diverged)

@@ -5,7 +5,7 @@ APT_PACKAGES := libopenblas-dev libjpeg-dev libmatio-dev libssl-dev zlib1g-dev p
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWEEP := .build/release/sweep
 
-.PHONY: deps build test bench run clean
+.PHONY: deps build test bench run clean mutants
 
 # Installs the Debian packages the build needs (only those missing).
 deps:
@@ -18,11 +18,16 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the
-# plugin-folder test (adds a throw-away plugin folder, rebuilds, uses it, removes it).
+# Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the shell
+# tests of Tests/e2e/ (e.g. the plugin-folder test: adds a throw-away plugin folder, rebuilds,
+# uses it, removes it); ends with one line `tests: N passed, M failed, K skipped (...)`.
 test: build
-	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --parallel
-	CONFIG=release Tests/e2e/plugin_folder_test.sh
+	SWEEP_BINARY=$(CURDIR)/$(SWEEP) SWIFT=$(SWIFT) Tests/run_tests.sh
+
+# The mutation check (minutes; not part of `make test`): Tests/mutants/mutants.txt, each mutant
+# built in a scratch copy and run against the tests that must kill it.
+mutants: deps
+	SWIFT=$(SWIFT) Tests/mutants/run.sh
 
 bench: build
 	.build/release/sweep-bench

@@ -1,4 +1,5 @@
 import XCTest
+import SweepTestSupport
 import SweepModels
 import SweepTensor
 import Foundation
@@ -76,7 +77,8 @@ final class ResNet50FidelityTests: XCTestCase {
 final class TorchSavedResNet50Tests: XCTestCase {
     func testTorchSavedResNet50() throws {
         guard let path = ProcessInfo.processInfo.environment["SWEEP_TORCH_RESNET50_PTH"] else {
-            throw XCTSkip("set SWEEP_TORCH_RESNET50_PTH to a file from make_weight_fixtures.py --write-torch-resnet50")
+            throw ReportedSkip.skip(self, "needs a 100 MB torch-saved ResNet50 (not committed): set SWEEP_TORCH_RESNET50_PTH "
+                                    + "to a file from make_weight_fixtures.py --write-torch-resnet50")
         }
         let start = Date()
         let loaded = try WeightsSource.file(path).load()

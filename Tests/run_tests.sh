@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `make test`'s test phases, then one summary line over all of them:
+#   tests: N passed, M failed, K skipped (<test>: <reason>; ...)
+# written last to stdout and to .build/test-results/summary.txt (for .ci/run).
+#
+# Phases: the Swift test suite (unit tests and the end-to-end tests of the release binary), then
+# the shell tests under Tests/e2e/. A shell test counts its `PASS <name>` / `FAIL <name>` lines,
+# or is one test when it prints none. A skipped Swift test must go through
+# SweepTestSupport.ReportedSkip (a bare XCTSkip would be counted as passed by `swift test
+# --parallel`): this script refuses to run when one is used.
+#
+# Usage: Tests/run_tests.sh            (SWIFT=path to swift; SWEEP_BINARY defaults to .build/release/sweep)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+SWIFT="${SWIFT:-swift}"
+OUT="$ROOT/.build/test-results"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+export SWEEP_BINARY="${SWEEP_BINARY:-$ROOT/.build/release/sweep}"
+export SWEEP_TEST_SKIP_LOG="$OUT/skips.txt"
+: >"$SWEEP_TEST_SKIP_LOG"
+
+passed=0
+failed=0
+failures=()
+
+summary() {
+    local skipped line reasons
+    skipped=$(grep -c . "$SWEEP_TEST_SKIP_LOG" || true)
+    # swift test --parallel counts a skipped test as passed
+    passed=$((passed - skipped))
+    line="tests: $passed passed, $failed failed, $skipped skipped"
+    if [ "$skipped" -gt 0 ]; then
+        reasons=$(paste -sd ';' "$SWEEP_TEST_SKIP_LOG" | sed 's/;/; /g')
+        line="$line ($reasons)"
+    fi
+    echo
+    [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+    echo "$line" | tee "$OUT/summary.txt"
+}
+
+# Every skip is reported.
+bare=$(grep -rn "XCTSkip(" Tests --include='*.swift' || true)
+if [ -n "$bare" ]; then
+    echo "a test skips with a bare XCTSkip (use ReportedSkip.skip so the summary names it):" >&2
+    echo "$bare" >&2
+    failed=$((failed + 1)); failures+=("bare-XCTSkip")
+    summary
+    exit 1
+fi
+
+echo "== swift test (unit tests, end-to-end tests of $SWEEP_BINARY)"
+"$SWIFT" test --parallel --xunit-output "$OUT/xunit.xml" 2>&1 | tee "$OUT/swift-test.log"
+status=${PIPESTATUS[0]}
+xml="$OUT/xunit.xml"
+if [ -f "$xml" ]; then
+    total=$(grep -o '<testcase ' "$xml" | wc -l)
+    bad=$(grep -c '<failure' "$xml" || true)
+    passed=$((passed + total - bad))
+    failed=$((failed + bad))
+    for t in $(grep -B1 '<failure' "$xml" | sed -n 's/.*classname="\([^"]*\)" name="\([^"]*\)".*/\1.\2/p'); do failures+=("$t"); done
+fi
+if [ "$status" -ne 0 ] && { [ ! -f "$xml" ] || [ "$bad" -eq 0 ]; }; then
+    # the suite did not run to the end (a build error or a crash outside a test)
+    failed=$((failed + 1)); failures+=("swift-test(exit $status)")
+fi
+
+for script in Tests/e2e/*.sh; do
+    name=$(basename "$script" .sh)
+    echo "== $script"
+    CONFIG=release "$script" 2>&1 | tee "$OUT/$name.log"
+    status=${PIPESTATUS[0]}
+    p=$(grep -c '^PASS ' "$OUT/$name.log" || true)
+    f=$(grep -c '^FAIL ' "$OUT/$name.log" || true)
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        if [ "$status" -eq 0 ]; then p=1; else f=1; fi
+    elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures+=("$name")
+done
+
+summary
+[ "$failed" -eq 0 ]

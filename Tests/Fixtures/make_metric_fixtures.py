@@ -1,11 +1,12 @@
-#!/opt/venv/bin/python
+#!/usr/bin/env python3
 """Reference values for the built-in metric and loss plugins (Tests/SweepPluginTests).
 
-Run by hand with /opt/venv/bin/python (numpy, scikit-learn, torch, torchvision); CI never runs it,
+Run by hand with a Python that has them (e.g. /work/venv/bin/python) (numpy, scikit-learn, torch, torchvision); CI never runs it,
 the outputs are committed:
   plugins/metrics.json  every metric's scikit-learn value on several cases (random scores, tied
                         scores with cells exactly at the threshold, single-label rows, a row and a
-                        label with no positive, another threshold). null = undefined: sklearn returns NaN with a
+                        label with no positive, another threshold, rows with nothing true nor
+                        predicted). null = undefined: sklearn returns NaN with a
                         warning (1.9) or raises (older versions); we return NaN.
   plugins/losses.json   each loss's mean value and d(mean)/d(logits) from torch autograd in float64
                         on float32-representable logits: focal from torchvision.ops.sigmoid_focal_loss,
@@ -94,6 +95,12 @@ def metric_cases():
     y = label_rows(rng, 15, 6, 1, 3)
     s = rng.uniform(size=y.shape)
     cases.append(("threshold_0_3", y, s, 0.3))
+    # rows with nothing true and nothing predicted (F1's zero_division: 0), beside normal rows
+    y = label_rows(rng, 10, 4, 1, 2)
+    s = np.clip(0.5 * y + rng.uniform(0, 0.45, size=y.shape), 0, 1)
+    y[[2, 7], :] = 0
+    s[[2, 7], :] = rng.uniform(0, 0.4, size=(2, 4))
+    cases.append(("empty_rows", y, s, 0.5))
     out = []
     for name, y, s, t in cases:
         out.append({

@@ -134,6 +134,47 @@ final class HeadTests: XCTestCase {
         XCTAssertEqual(eval, [0, 0, 3])
     }
 
+    /// A training-mode forward with dropout against a naive loop: Linear, BatchNorm1d with batch
+    /// statistics, ReLU, the dropout mask drawn from the same generator (one uniform per unit,
+    /// row-major, kept when >= p, survivors scaled by 1/(1 - p)), then the output Linear.
+    func testTrainForwardWithDropoutAgainstNaiveLoop() throws {
+        let rows = 6, d = 10, width = 5, classes = 3, p = 0.5        // hidden width d / 2
+        let config = HeadConfig(inputWidth: d, classes: classes, depth: 1, dropout: p)
+        let head = try Head(config: config, seed: 2)
+        let state = head.stateDict()
+        let x: [Float] = (0..<rows * d).map { Float(($0 * 29) % 13) * 0.2 - 1.1 }
+        var generator: SeededGenerator? = SeededGenerator(seed: 8, stream: 3)
+        let out = try x.withUnsafeBufferPointer { try head.trainForward(x: $0.baseAddress!, rows: rows, dropout: &generator) }
+        let got = Array(UnsafeBufferPointer(start: out, count: rows * classes))
+
+        let w0 = try XCTUnwrap(state["0.weight"]).data, b0 = try XCTUnwrap(state["0.bias"]).data
+        let gamma = try XCTUnwrap(state["1.weight"]).data, beta = try XCTUnwrap(state["1.bias"]).data
+        let w4 = try XCTUnwrap(state["4.weight"]).data, b4 = try XCTUnwrap(state["4.bias"]).data
+        var z = [Double](repeating: 0, count: rows * width)
+        for r in 0..<rows { for o in 0..<width {
+            z[r * width + o] = Double(b0[o]) + (0..<d).reduce(0.0) { $0 + Double(x[r * d + $1]) * Double(w0[o * d + $1]) }
+        } }
+        var g = SeededGenerator(seed: 8, stream: 3)
+        var a = [Double](repeating: 0, count: rows * width)
+        for c in 0..<width {
+            let col = (0..<rows).map { z[$0 * width + c] }
+            let mu = col.reduce(0, +) / Double(rows)
+            let v = col.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(rows)
+            for r in 0..<rows { a[r * width + c] = max(0, (col[r] - mu) / (v + 1e-5).squareRoot() * Double(gamma[c]) + Double(beta[c])) }
+        }
+        var dropped = 0
+        for i in 0..<rows * width {
+            let keep = g.nextUnitDouble() >= p
+            if !keep { dropped += 1 }
+            a[i] *= keep ? Double(Float(1) / Float(1 - p)) : 0
+        }
+        XCTAssertGreaterThan(dropped, 0, "the mask drops some of the \(rows * width) units")
+        for r in 0..<rows { for k in 0..<classes {
+            let expected = Double(b4[k]) + (0..<width).reduce(0.0) { $0 + a[r * width + $1] * Double(w4[k * width + $1]) }
+            XCTAssertEqual(Double(got[r * classes + k]), expected, accuracy: 1e-5, "row \(r) class \(k)")
+        } }
+    }
+
     func testBatchNormTrainForwardAgainstNaiveLoop() {
         let rows = 7, width = 5
         let x: [Float] = (0..<rows * width).map { Float(($0 * 37) % 11) * 0.3 - 1.2 }

@@ -108,6 +108,7 @@ for ((i = 0; i < n; i++)); do
         verdict="killed"
     fi
     mv "$f.orig" "$f"
+    touch "$f"   # newer than the mutant's build products, so the next build compiles it again
     case "$verdict" in
         killed) killed=$((killed + 1)) ;;
         "DOES NOT BUILD") stillborn=$((stillborn + 1)); survivors+=("$id(build)") ;;

@@ -230,9 +230,18 @@ final class ContractTests: CLITestCase {
                            reference: { $0.config.objective = SweepTrain.Objective(metric: "loss", higherIsBetter: true); $0.config.epochs = 6 })
     }
 
+    /// Long enough that the best epoch on the training split is not the best on validation
+    /// (checked), so a runner measuring on the wrong split cannot give the same record.
     func testObjectiveOnTrainingSplit() throws {
-        try assertContract({ $0.objective = "{metric: f1_samples, split: train, direction: max}" },
-                           expect: { $0.config.objective.onTrainingSplit = true })
+        var onVal = ContractExpectation.base
+        onVal.config.epochs = 8
+        var onTrain = onVal
+        onTrain.config.objective.onTrainingSplit = true
+        XCTAssertNotEqual(try InProcessTrainer.run(onTrain, dataSet: dataSet).bestEpoch,
+                          try InProcessTrainer.run(onVal, dataSet: dataSet).bestEpoch, "the test needs different best epochs")
+        try assertContract({ $0.objective = "{metric: f1_samples, split: train, direction: max}"; $0.epochs = "8" },
+                           expect: { $0.config.objective.onTrainingSplit = true; $0.config.epochs = 8 },
+                           reference: { $0.config.epochs = 8 })
     }
 
     func testThreshold() throws {

@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "SweepPluginAPI"),
         // plugins: built-ins and the user's folders under plugins/, both registered by the
         // PluginRegistry build-tool plugin (no hand-kept list), and the shared conformance suite
-        .executableTarget(name: "PluginRegistryGenerator"),
+        .executableTarget(name: "PluginRegistryGenerator", dependencies: ["CCrypto"]),
         .plugin(name: "PluginRegistry", capability: .buildTool(), dependencies: ["PluginRegistryGenerator"]),
         .target(name: "SweepStandardPlugins", dependencies: ["SweepPluginAPI"], swiftSettings: strict,
                 plugins: ["PluginRegistry"]),

@@ -16,14 +16,16 @@ public struct NamedMetric: Sendable {
 }
 
 /// One epoch of a trial. Losses and metrics are over the whole epoch's predictions: the
-/// training loss is the sample-weighted mean of the batch losses, the validation loss is the
-/// loss of all validation predictions at once.
+/// training loss is the sample-weighted mean of the batch losses (for a whole-batch loss: the
+/// loss of all the epoch's training predictions at once), the validation loss is the loss of
+/// all validation predictions at once.
 public struct EpochRecord: Codable, Sendable, Equatable {
     /// 0-based, as the notebook prints it.
     public var epoch: Int
     /// The learning rate after the epoch's scheduler steps (what the next step would use).
     public var learningRate: Double
-    /// Sample-weighted mean of the epoch's batch losses (train mode).
+    /// Sample-weighted mean of the epoch's batch losses (train mode); for a whole-batch loss, the
+    /// loss of all the epoch's training logits at once.
     public var trainLoss: Double
     /// Loss of all validation predictions (eval mode).
     public var validationLoss: Double

@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),

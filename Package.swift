@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepPlugins"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),
     ]

@@ -33,7 +33,7 @@ public final class TrialExecutor: @unchecked Sendable {
         let assignment = try WorkerCodec.decode(TrialAssignment.self, from: ticket.payload)
         let config = assignment.config
         let train = config.train
-        try checkPluginCode(config)
+        try Self.checkPluginCode(config, catalog: catalog)
         let lossType = try catalog.loss(named: train.loss.name)
         let loss = try lossType.init(
             parameters: try PluginParameters(resolving: train.loss.parameters, against: lossType.parameters, plugin: lossType.name),
@@ -71,7 +71,7 @@ public final class TrialExecutor: @unchecked Sendable {
 
     /// Refuses a trial planned with other code of a user plugin than this binary has (the
     /// binary was rebuilt while the sweep ran): its record would not describe what ran.
-    func checkPluginCode(_ config: SweepCore.TrialConfig) throws {
+    static func checkPluginCode(_ config: SweepCore.TrialConfig, catalog: PluginCatalog) throws {
         for (name, planned) in (config.pluginCode ?? [:]).sorted(by: { $0.key < $1.key }) {
             let here = catalog.sources[name]?.codeIdentity ?? "none"
             guard here == planned else {

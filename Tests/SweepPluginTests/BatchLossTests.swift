@@ -26,28 +26,7 @@ final class BatchLossTests: XCTestCase {
         XCTAssertEqual(cases.count, 6)
         for (k, c) in cases.enumerated() {
             let label = "case \(k) \(c.rows)x\(c.columns) \(c.parameters)"
-            let parameters = try PluginParameters(resolving: c.parameters.mapValues { .number($0) },
-                                                  against: type.parameters, plugin: type.name)
-            let context = LossContext(classNames: (0..<c.columns).map { "c\($0)" },
-                                      positives: [Int](repeating: 1, count: c.columns), samples: c.rows)
-            let loss = try type.init(parameters: parameters, context: context)
-            var gradient = [Float](repeating: .nan, count: c.rows * c.columns)
-            let value = c.logits.withUnsafeBufferPointer { x in
-                c.targets.withUnsafeBufferPointer { y in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        loss.loss(logits: x, targets: y, rows: c.rows, columns: c.columns, gradient: g)
-                    }
-                }
-            }
-            XCTAssertEqual(value, c.value, accuracy: 1e-6 * abs(c.value), label)
-            let alone = c.logits.withUnsafeBufferPointer { x in
-                c.targets.withUnsafeBufferPointer { loss.loss(logits: x, targets: $0, rows: c.rows, columns: c.columns, gradient: nil) }
-            }
-            XCTAssertEqual(alone, value, label)
-            for i in gradient.indices {
-                XCTAssertEqual(Double(gradient[i]), c.gradient[i], accuracy: 1e-5 * abs(c.gradient[i]) + 1e-9,
-                               "\(label) gradient[\(i)]")
-            }
+            try c.check(type, label)
         }
     }
 

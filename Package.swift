@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "SweepPluginAPI"),
         // plugins: built-ins and the user's folders under plugins/, both registered by the
         // PluginRegistry build-tool plugin (no hand-kept list), and the shared conformance suite
-        .executableTarget(name: "PluginRegistryGenerator"),
+        .executableTarget(name: "PluginRegistryGenerator", dependencies: ["CCrypto"]),
         .plugin(name: "PluginRegistry", capability: .buildTool(), dependencies: ["PluginRegistryGenerator"]),
         .target(name: "SweepStandardPlugins", dependencies: ["SweepPluginAPI"], swiftSettings: strict,
                 plugins: ["PluginRegistry"]),
@@ -74,8 +74,8 @@ let package = Package(
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepPlugins"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",

@@ -9,9 +9,11 @@ enum SourceBlanking {
         case string(hashes: Int, multiline: Bool)
     }
 
-    /// - Parameter source: UTF-8 bytes of a Swift file.
-    /// - Returns: the same number of bytes, comments and literal contents blanked.
-    static func blank(_ source: [UInt8]) -> [UInt8] {
+    /// - Parameters:
+    ///   - source: UTF-8 bytes of a Swift file.
+    ///   - strings: blank string literals too (false: only comments, for code identities).
+    /// - Returns: the same number of bytes, comments and (unless `strings` is false) literal contents blanked.
+    static func blank(_ source: [UInt8], strings: Bool = true) -> [UInt8] {
         let quote = UInt8(ascii: "\""), hash = UInt8(ascii: "#"), slash = UInt8(ascii: "/")
         let star = UInt8(ascii: "*"), newline = UInt8(ascii: "\n"), backslash = UInt8(ascii: "\\")
         var out = source
@@ -20,6 +22,8 @@ enum SourceBlanking {
         func blank(_ range: Range<Int>) {
             for k in range where k < n && out[k] != newline { out[k] = UInt8(ascii: " ") }
         }
+        /// Blanks part of a string literal (its delimiters, contents, interpolation markers).
+        func blankLiteral(_ range: Range<Int>) { if strings { blank(range) } }
         var stack: [Mode] = [.code(interpolationParens: nil)]
         var i = 0
         while i < n {
@@ -47,14 +51,14 @@ enum SourceBlanking {
                     guard at(j) == quote else { i = j; continue }   // `#if`, `#available`, ...
                     let multiline = at(j + 1) == quote && at(j + 2) == quote
                     let end = j + (multiline ? 3 : 1)
-                    blank(i..<end)
+                    blankLiteral(i..<end)
                     stack.append(.string(hashes: j - i, multiline: multiline))
                     i = end
                 } else if let p = parens, b == UInt8(ascii: "(") {
                     stack[stack.count - 1] = .code(interpolationParens: p + 1)
                     i += 1
                 } else if let p = parens, b == UInt8(ascii: ")") {
-                    if p == 0 { stack.removeLast(); blank(i..<(i + 1)) }
+                    if p == 0 { stack.removeLast(); blankLiteral(i..<(i + 1)) }
                     else { stack[stack.count - 1] = .code(interpolationParens: p - 1) }
                     i += 1
                 } else {
@@ -65,11 +69,11 @@ enum SourceBlanking {
                 if b == backslash && (0..<hashes).allSatisfy({ at(i + 1 + $0) == hash }) {
                     let k = i + 1 + hashes
                     if at(k) == UInt8(ascii: "(") {
-                        blank(i..<(k + 1))
+                        blankLiteral(i..<(k + 1))
                         stack.append(.code(interpolationParens: 0))
                         i = k + 1
                     } else {
-                        blank(i..<(k + 1))
+                        blankLiteral(i..<(k + 1))
                         i = k + 1
                     }
                 } else if b == quote {
@@ -77,15 +81,15 @@ enum SourceBlanking {
                     let closes = (0..<q).allSatisfy { at(i + $0) == quote }
                         && (0..<hashes).allSatisfy { at(i + q + $0) == hash }
                     if closes {
-                        blank(i..<(i + q + hashes))
+                        blankLiteral(i..<(i + q + hashes))
                         stack.removeLast()
                         i += q + hashes
                     } else {
-                        blank(i..<(i + 1))
+                        blankLiteral(i..<(i + 1))
                         i += 1
                     }
                 } else {
-                    blank(i..<(i + 1))
+                    blankLiteral(i..<(i + 1))
                     i += 1
                 }
             }

@@ -2,10 +2,14 @@
 // files. It finds the module's top-level types that declare `LossPlugin` or `MetricPlugin` in
 // their inheritance clause (`struct|class|enum|actor X: ...` or `extension X: ...`) and the one
 // type declaring `PluginList`, and writes
-//     extension <PluginList type> { static var all: [any SweepPlugin.Type] { [X.self, ...] } }
-// so that no list of plugins is kept by hand.
+//     extension <PluginList type> {
+//         static var registrations: [PluginRegistration] { [PluginRegistration(X.self, codeIdentity: "sha256:...", files: [...]), ...] }
+//     }
+// so that no list of plugins is kept by hand, and each plugin carries the identity of its source
+// (CodeIdentity.swift), which changes when the plugin's code does.
 //
-// Usage: PluginRegistryGenerator OUTPUT.swift INPUT.swift...
+// Usage: PluginRegistryGenerator [--root MODULE_FOLDER] OUTPUT.swift INPUT.swift...
+// (without --root, the module's folder is the deepest folder holding every input)
 // Diagnostics are printed as `path:line: warning|error: ...`, which SwiftPM shows in the build log.
 import Foundation
 
@@ -51,19 +55,34 @@ func declarations(in path: String) throws -> [Declaration] {
     return found
 }
 
+/// `text` as a Swift string literal.
+func literal(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+}
+
 func diagnose(_ d: Declaration, _ kind: String, _ message: String) {
     FileHandle.standardError.write(Data("\(d.file):\(d.line): \(kind): \(message)\n".utf8))
 }
 
-let arguments = CommandLine.arguments.dropFirst()
+var arguments = Array(CommandLine.arguments.dropFirst())
+var root: String?
+if arguments.first == "--root", arguments.count > 1 {
+    root = arguments[1]
+    arguments.removeFirst(2)
+}
 guard let output = arguments.first else {
-    FileHandle.standardError.write(Data("usage: PluginRegistryGenerator OUTPUT.swift INPUT.swift...\n".utf8))
+    FileHandle.standardError.write(Data("usage: PluginRegistryGenerator [--root MODULE_FOLDER] OUTPUT.swift INPUT.swift...\n".utf8))
     exit(2)
 }
+let inputs = arguments.dropFirst().filter { $0 != output }.sorted()
+let moduleFolder = root ?? CodeIdentity.commonFolder(inputs)
 var plugins: [String: Declaration] = [:]
 var lists: [Declaration] = []
-for path in arguments.dropFirst().sorted() where path != output {
+/// The files with a top-level declaration (or extension) of each type name.
+var declaringFiles: [String: Set<String>] = [:]
+for path in inputs {
     for d in try declarations(in: path) {
+        if !d.isNested { declaringFiles[d.name, default: []].insert(d.file) }
         if d.conformances.contains("PluginList") && !d.isNested { lists.append(d) }
         guard d.conformances.contains("LossPlugin") || d.conformances.contains("MetricPlugin") else { continue }
         if d.isNested {
@@ -88,14 +107,16 @@ var text = """
     import SweepPluginAPI
 
     extension \(list.name) {
-        /// Every plugin type declared in this module.
-        \(access)static var all: [any SweepPlugin.Type] {
+        /// Every plugin type declared in this module, with the identity of its source code.
+        \(access)static var registrations: [PluginRegistration] {
             [
 
     """
-for (name, d) in plugins.sorted(by: { $0.key < $1.key }) {
-    let place = URL(fileURLWithPath: d.file).pathComponents.suffix(2).joined(separator: "/")
-    text += "            \(name).self,  // \(place)\n"
+for (name, _) in plugins.sorted(by: { $0.key < $1.key }) {
+    let files = CodeIdentity.files(declaring: (declaringFiles[name] ?? []).sorted(), root: moduleFolder, inputs: inputs)
+    let identity = try CodeIdentity.hash(files)
+    let names = files.map { literal(CodeIdentity.relativePath($0.path, to: moduleFolder)) }.joined(separator: ", ")
+    text += "            PluginRegistration(\(name).self, codeIdentity: \"\(identity)\", files: [\(names)]),\n"
 }
 text += "        ]\n    }\n}\n"
 if (try? String(contentsOfFile: output, encoding: .utf8)) != text {

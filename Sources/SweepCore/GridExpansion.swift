@@ -35,7 +35,8 @@ struct GridExpansion {
             }
             guard let train = resolve(point) else { continue }
             let spec = decoded.spec
-            let config = TrialConfig(train: train, seed: spec.seed, data: spec.data, backbone: spec.backbone)
+            let config = TrialConfig(train: train, seed: spec.seed, data: spec.data, backbone: spec.backbone,
+                                     pluginCode: catalog.userPluginCode(for: train))
             let trial = Trial(id: config.id, index: trials.count, parameters: point, config: config)
             if let other = seen[trial.id] {
                 diagnostics.add(decoded.grid.locations[axes.first?.name ?? ""] ?? .argument("grid"), "grid",

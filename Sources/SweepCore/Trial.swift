@@ -11,20 +11,32 @@ public struct TrialConfig: Sendable, Hashable, Codable {
     public var data: DataSpec
     /// The trunk whose cached features are trained on.
     public var backbone: BackboneSpec
+    /// The code identity (`sha256:<hex>`) of each user plugin (from `plugins/`) the trial uses,
+    /// by plugin name; nil when it uses only built-ins. See `PluginCatalog.userPluginCode(for:)`.
+    public var pluginCode: [String: String]?
 
     /// A trial config from its parts.
-    public init(train: TrainConfig, seed: Int, data: DataSpec, backbone: BackboneSpec) {
+    public init(train: TrainConfig, seed: Int, data: DataSpec, backbone: BackboneSpec,
+                pluginCode: [String: String]? = nil) {
         self.train = train
         self.seed = seed
         self.data = data
         self.backbone = backbone
+        self.pluginCode = pluginCode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case train, seed, data, backbone
+        case pluginCode = "plugin_code"
     }
 
     /// The trial's stable id: the first 12 hex digits of the SHA-256 of the canonical JSON
     /// (sorted keys) of what determines its result: the training settings, the seed, the data
     /// (format, path, validation fraction, split seed, stratification) and the trunk (name,
-    /// weights). Not in it: the sweep's name, workers, retries, timeout, grid order, the
-    /// feature cache folder, the weights fallback and `synthesize_if_missing`.
+    /// weights), and the code identity of each user plugin it uses (`pluginCode`, left out of
+    /// the JSON when there is none, so a trial using only built-ins keeps the id it had before
+    /// plugin code was identified). Not in it: the sweep's name, workers, retries, timeout, grid
+    /// order, the feature cache folder, the weights fallback and `synthesize_if_missing`.
     public var id: String {
         struct DataIdentity: Encodable {
             var format: String, path: String, validation: Double, split_seed: Int, stratified: Bool
@@ -32,12 +44,14 @@ public struct TrialConfig: Sendable, Hashable, Codable {
         struct BackboneIdentity: Encodable { var name: String, weights: String }
         struct Identity: Encodable {
             var train: TrainConfig, seed: Int, data: DataIdentity, backbone: BackboneIdentity
+            var plugin_code: [String: String]?   // nil is left out of the JSON
         }
         let identity = Identity(
             train: train, seed: seed,
             data: DataIdentity(format: data.format.rawValue, path: data.path, validation: data.validation,
                                split_seed: data.splitSeed, stratified: data.stratified),
-            backbone: BackboneIdentity(name: backbone.name, weights: backbone.weights.description))
+            backbone: BackboneIdentity(name: backbone.name, weights: backbone.weights.description),
+            plugin_code: pluginCode)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Every field is a finite number, string, bool or list, so encoding cannot fail.

@@ -120,11 +120,15 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public let timings: TrialTimings
     /// The worker process of the last attempt.
     public let workerPID: Int32?
+    /// The shared suite's failures (`loss x: gradient: ...`) of the plugins this trial used,
+    /// when the sweep was run with `--allow-failing-plugins`; nil when they all passed.
+    public let pluginCheckFailures: [String]?
 
     /// A record from its fields.
     public init(id: String, parameters: [String: SweptValue], config: TrialConfig, seed: Int, state: TrialState,
                 epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, attempts: Int,
-                failure: TrialFailure?, timings: TrialTimings, workerPID: Int32?) {
+                failure: TrialFailure?, timings: TrialTimings, workerPID: Int32?,
+                pluginCheckFailures: [String]? = nil) {
         self.id = id
         self.parameters = parameters
         self.config = config
@@ -137,12 +141,14 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         self.failure = failure
         self.timings = timings
         self.workerPID = workerPID
+        self.pluginCheckFailures = pluginCheckFailures
     }
 
     enum CodingKeys: String, CodingKey {
         case id, parameters, config, seed, state, epochs, objective, attempts, failure, timings
         case bestEpoch = "best_epoch"
         case workerPID = "worker_pid"
+        case pluginCheckFailures = "plugin_check_failures"
     }
 
     /// The epoch metrics at `bestEpoch`.

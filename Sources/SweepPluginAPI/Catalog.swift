@@ -4,6 +4,8 @@ public struct PluginCatalog: Sendable {
     public private(set) var losses: [any LossPlugin.Type]
     /// The metric plugin types, sorted by name.
     public private(set) var metrics: [any MetricPlugin.Type]
+    /// Where each plugin's code comes from, by plugin name (empty for a catalog built from bare types).
+    public private(set) var sources: [String: PluginSource] = [:]
 
     /// Builds a catalog from plugin types; a name used twice is an error.
     public init(_ types: [any SweepPlugin.Type]) throws {
@@ -24,6 +26,15 @@ public struct PluginCatalog: Sendable {
         self.metrics = metrics
     }
 
+    /// A catalog of the built-ins and the user's plugins, as the `PluginRegistry` build-tool
+    /// plugin registered them (with their code identities); a name used twice is an error.
+    public init(builtIn: [PluginRegistration], user: [PluginRegistration]) throws {
+        try self.init(builtIn.map(\.type) + user.map(\.type))
+        for (origin, list) in [(PluginOrigin.builtIn, builtIn), (.user, user)] {
+            for r in list { sources[r.type.name] = PluginSource(origin: origin, codeIdentity: r.codeIdentity, files: r.files) }
+        }
+    }
+
     /// Names of the loss plugins, sorted.
     public var lossNames: [String] { losses.map { $0.name } }
     /// Names of the metric plugins, sorted.
@@ -39,5 +50,30 @@ public struct PluginCatalog: Sendable {
     public func metric(named name: String) throws -> any MetricPlugin.Type {
         for m in metrics where m.name == name { return m }
         throw PluginError("unknown metric '\(name)' (known: \(metricNames.joined(separator: ", ")))")
+    }
+}
+
+/// Whether a plugin ships with sweep or comes from the user's `plugins/` folder.
+public enum PluginOrigin: String, Sendable, Hashable, Codable {
+    /// `Sources/SweepStandardPlugins`, versioned with sweep itself.
+    case builtIn = "built-in"
+    /// A folder under `plugins/` (module `SweepUserPlugins`).
+    case user
+}
+
+/// Where a plugin's code comes from and its identity (see `PluginRegistration.codeIdentity`).
+public struct PluginSource: Sendable, Hashable {
+    /// Built-in or the user's.
+    public var origin: PluginOrigin
+    /// `sha256:<hex>` of its source files, computed at build time.
+    public var codeIdentity: String
+    /// The hashed files, relative to the module's folder.
+    public var files: [String]
+
+    /// The source of a plugin.
+    public init(origin: PluginOrigin, codeIdentity: String, files: [String]) {
+        self.origin = origin
+        self.codeIdentity = codeIdentity
+        self.files = files
     }
 }

@@ -1,7 +1,7 @@
 /// What a plugin declares so that the shared conformance suite (`SweepPluginChecks`) can test it:
 /// values at known points, a metric's range, and whether a loss's gradient is exact.
 /// Every requirement has a default, so a plugin that declares nothing is still checked for
-/// gradient, reduction, row-order invariance and finiteness.
+/// gradient, reduction (or row order, for a whole-batch loss), row-order invariance and finiteness.
 
 /// A loss value at a known point, worked out by hand or by a reference library (not by the plugin).
 public struct LossExample: Sendable {
@@ -15,12 +15,12 @@ public struct LossExample: Sendable {
     public var rows: Int
     /// Labels per sample.
     public var columns: Int
-    /// The expected mean loss.
+    /// The expected loss (a mean over rows unless the plugin declares `.wholeBatch`).
     public var expected: Double
     /// Accepted relative error (with an absolute floor of the same size).
     public var tolerance: Double
 
-    /// An example of `rows` x `columns` logits and targets whose mean loss is `expected`.
+    /// An example of `rows` x `columns` logits and targets whose loss is `expected`.
     public init(parameters: [String: ParameterValue] = [:], logits: [Float], targets: [Float],
                 rows: Int, columns: Int, expected: Double, tolerance: Double = 1e-6) {
         self.parameters = parameters
@@ -55,10 +55,37 @@ public struct MetricExample: Sendable {
 }
 
 /// A registry of plugin types. The `PluginRegistry` build-tool plugin finds the one type
-/// conforming to it in a module and generates `all` from the module's plugin declarations.
+/// conforming to it in a module and generates `registrations` from the module's plugin
+/// declarations, with each plugin's code identity.
 public protocol PluginList {
+    /// Every plugin type declared in the module, with the identity of its source code.
+    static var registrations: [PluginRegistration] { get }
+}
+
+extension PluginList {
     /// Every plugin type declared in the module.
-    static var all: [any SweepPlugin.Type] { get }
+    public static var all: [any SweepPlugin.Type] { registrations.map(\.type) }
+}
+
+/// A plugin type as the build found it: the type and the identity of its source code.
+public struct PluginRegistration: Sendable {
+    /// The plugin type.
+    public var type: any SweepPlugin.Type
+    /// `sha256:<hex>` of the plugin's source files with comments left out and whitespace runs
+    /// collapsed (so editing a comment keeps it), computed at build time by the `PluginRegistry`
+    /// build-tool plugin. A plugin in a folder of its own (`plugins/<folder>/`) is every Swift
+    /// file of that folder; a plugin in a file at the module's top level is the files that
+    /// declare it.
+    public var codeIdentity: String
+    /// The hashed files, relative to the module's folder.
+    public var files: [String]
+
+    /// A registration of `type` whose source hashes to `codeIdentity`.
+    public init(_ type: any SweepPlugin.Type, codeIdentity: String, files: [String]) {
+        self.type = type
+        self.codeIdentity = codeIdentity
+        self.files = files
+    }
 }
 
 extension LossPlugin {
@@ -68,6 +95,8 @@ extension LossPlugin {
     public static var surrogateGradient: String? { nil }
     /// Multi-label: sigmoid scores.
     public static var labels: LabelStructure { .independent }
+    /// A mean over rows.
+    public static var reduction: LossReduction { .meanOverRows }
 }
 
 extension MetricPlugin {

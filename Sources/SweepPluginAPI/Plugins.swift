@@ -1,5 +1,5 @@
-/// The plugin protocols: a loss maps logits and targets to a mean loss and its gradient;
-/// a metric maps scores and targets to a number. Built-in losses and metrics are written
+/// The plugin protocols: a loss maps a batch of logits and targets to a number (a mean over rows,
+/// or a function of the whole batch) and its gradient; a metric maps scores and targets to a number. Built-in losses and metrics are written
 /// against exactly these protocols, as a user's plugin under `plugins/` is.
 
 /// What every plugin declares about itself, shown by `sweep plugins`.
@@ -47,7 +47,8 @@ public protocol LossPlugin: SweepPlugin {
     /// Builds the loss from its parameters and the training split's statistics.
     init(parameters: PluginParameters, context: LossContext) throws
 
-    /// The mean loss of a batch and, when `gradient` is given, d(mean loss)/d(logits).
+    /// The loss of a batch and, when `gradient` is given, d(loss)/d(logits). The loss is a mean
+    /// over rows unless the plugin declares `reduction = .wholeBatch` (e.g. soft F1 over the batch).
     ///
     /// - Parameters:
     ///   - logits: (rows, columns) row-major, raw network outputs.
@@ -64,6 +65,25 @@ public protocol LossPlugin: SweepPlugin {
     static var surrogateGradient: String? { get }
     /// How its logits become the scores metrics and predictions see (default: `.independent`).
     static var labels: LabelStructure { get }
+    /// How the loss combines the rows of a batch (default: `.meanOverRows`); decides what the
+    /// shared suite checks and how an epoch's training loss is reported.
+    static var reduction: LossReduction { get }
+}
+
+/// How a loss combines the rows of a batch into one number.
+public enum LossReduction: String, Sendable, Codable {
+    /// The mean over rows of a per-row loss (BCE, focal, ASL, cross-entropy). The shared suite
+    /// checks `reduction`: a batch twice gives the same loss, two batches together give the
+    /// row-weighted mean of their losses. An epoch's training loss is the row-weighted mean of
+    /// its batches' losses (= the loss of all its rows at once).
+    case meanOverRows = "mean_over_rows"
+    /// A function of the whole batch that is not a mean over rows (soft F1 per class over the
+    /// batch, batch ranking or contrastive losses). The shared suite checks `row_order` (the
+    /// same rows in another order give the same loss and the same gradient, reordered) instead
+    /// of `reduction`. Gradients are taken per training batch, so the value depends on
+    /// `batch_size`; an epoch's training loss is the loss of all its rows at once (as the
+    /// validation loss is), not a mean of batch losses.
+    case wholeBatch = "whole_batch"
 }
 
 /// Whether a loss treats the labels of a sample as independent or as mutually exclusive; this
@@ -78,7 +98,7 @@ public enum LabelStructure: String, Sendable, Codable {
 /// The inputs of a metric: per-class probabilities, 0/1 targets and the decision threshold.
 public struct MetricInput: Sendable {
     /// (rows, columns) row-major probabilities (sigmoid of the logits), or softmax for single-label losses.
-    public var scores: [Double]
+    public var scores: [Double] { didSet { predictions = Self.predict(scores, threshold) } }
     /// (rows, columns) row-major, 0 or 1.
     public var targets: [UInt8]
     /// Samples (all of an epoch's, not a batch's).
@@ -86,7 +106,10 @@ public struct MetricInput: Sendable {
     /// Labels per sample.
     public var columns: Int
     /// A cell is predicted positive when its score is > threshold.
-    public var threshold: Double
+    public var threshold: Double { didSet { predictions = Self.predict(scores, threshold) } }
+    /// (rows, columns) 0/1 predictions: score > threshold. Computed once when the input is made
+    /// (and again when `scores` or `threshold` change), so reading it in a loop is cheap.
+    public private(set) var predictions: [UInt8]
 
     /// Bundles an epoch's scores and targets; both must hold `rows * columns` values.
     public init(scores: [Double], targets: [UInt8], rows: Int, columns: Int, threshold: Double = 0.5) {
@@ -96,10 +119,12 @@ public struct MetricInput: Sendable {
         self.rows = rows
         self.columns = columns
         self.threshold = threshold
+        predictions = Self.predict(scores, threshold)
     }
 
-    /// (rows, columns) 0/1 predictions: score > threshold.
-    public var predictions: [UInt8] { scores.map { $0 > threshold ? 1 : 0 } }
+    private static func predict(_ scores: [Double], _ threshold: Double) -> [UInt8] {
+        scores.map { $0 > threshold ? 1 : 0 }
+    }
 }
 
 /// An evaluation metric.

@@ -34,6 +34,16 @@ struct LossBatch {
                   rows: rows + other.rows, columns: columns)
     }
 
+    /// The same cells with the rows taken in `order`.
+    func reordered(_ order: [Int]) -> LossBatch {
+        var x: [Float] = [], y: [Float] = []
+        for r in order {
+            x += logits[(r * columns)..<((r + 1) * columns)]
+            y += targets[(r * columns)..<((r + 1) * columns)]
+        }
+        return LossBatch(logits: x, targets: y, rows: rows, columns: columns)
+    }
+
     /// Random logits in [-spread, spread]; each row has one or two positive labels.
     static func random(rows: Int, columns: Int, spread: Double, seed: UInt64) -> LossBatch {
         var g = SplitMix64(state: seed)

@@ -8,13 +8,14 @@ public enum CheckProperty: String, Sendable, CaseIterable {
     case examples
     /// A loss's gradient matches central finite differences of its value.
     case gradient
-    /// A loss is a row-weighted mean: duplicated rows leave it unchanged, two batches combine by row count.
+    /// A loss that is a mean over rows is one: duplicated rows leave it unchanged, two batches
+    /// combine by row count (not checked for a loss that declares `reduction = .wholeBatch`).
     case reduction
     /// Values (and a loss's gradient) are finite: for large |logits|, or for a metric where it is defined.
     case finite
     /// A metric's values lie in its declared `range(columns:)`.
     case range
-    /// A metric does not depend on the order of the rows.
+    /// A metric, or a loss, does not depend on the order of the rows (a loss's gradient moves with its row).
     case rowOrder = "row_order"
 }
 
@@ -57,10 +58,18 @@ public struct PluginCheckResult: Sendable, CustomStringConvertible {
     /// True when no property failed.
     public var passed: Bool { failures.isEmpty }
 
-    /// One line per failure, each naming the plugin and the property.
+    /// The properties checked that held.
+    public var held: [CheckProperty] {
+        checked.filter { p in !failures.contains { $0.property == p } }
+    }
+
+    /// `ok    loss bce: construction, ...` for a plugin that passed; for a failing one, one line
+    /// per failure naming the plugin and the property, then the properties that held.
     public var description: String {
         if passed { return "ok    \(kind.rawValue) \(plugin): " + checked.map(\.rawValue).joined(separator: ", ") }
-        return failures.map { "FAIL  \(kind.rawValue) \(plugin): \($0)" }.joined(separator: "\n")
+        let lines = failures.map { "FAIL  \(kind.rawValue) \(plugin): \($0)" }
+        let held = self.held.map(\.rawValue).joined(separator: ", ")
+        return (lines + ["      passed: " + (held.isEmpty ? "none" : held)]).joined(separator: "\n")
     }
 
     mutating func fail(_ property: CheckProperty, _ detail: String) {

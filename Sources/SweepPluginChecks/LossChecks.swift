@@ -32,12 +32,17 @@ enum LossChecks {
         } else {
             checkGradient(plugin, a, &result)
         }
-        checkReduction(plugin, a, b, &result)
+        switch type.reduction {
+        case .meanOverRows: checkReduction(plugin, a, b, &result)
+        case .wholeBatch:
+            result.skipped.append((.reduction, "declared a whole-batch loss (reduction = .wholeBatch), not a mean over rows"))
+        }
+        checkRowOrder(plugin, a.appending(b), &result)
         checkFinite(plugin, &result)
         return result
     }
 
-    /// The mean loss and its gradient.
+    /// The loss and its gradient.
     static func evaluate(_ plugin: any LossPlugin, _ batch: LossBatch) -> (loss: Double, gradient: [Float]) {
         var gradient = [Float](repeating: .nan, count: batch.rows * batch.columns)
         let loss = batch.logits.withUnsafeBufferPointer { x in
@@ -50,7 +55,7 @@ enum LossChecks {
         return (loss, gradient)
     }
 
-    /// The mean loss alone (no gradient requested).
+    /// The loss alone (no gradient requested).
     static func value(_ plugin: any LossPlugin, _ batch: LossBatch) -> Double {
         batch.logits.withUnsafeBufferPointer { x in
             batch.targets.withUnsafeBufferPointer { y in
@@ -125,6 +130,32 @@ enum LossChecks {
         for i in scaled.indices where !close(Double(gab[i]), scaled[i], rtol: 1e-4, atol: 1e-6 * gmax) {
             result.fail(.reduction, "gradient of two batches together at cell \(i) is \(gab[i]), expected \(scaled[i]) (each batch's gradient weighted by its rows)")
             break
+        }
+    }
+
+    /// The same rows in another order give the same loss, and the gradient of each row moves
+    /// with it: what holds for every loss, whole-batch ones included.
+    static func checkRowOrder(_ plugin: any LossPlugin, _ batch: LossBatch, _ result: inout PluginCheckResult) {
+        result.mark(.rowOrder)
+        let (loss, gradient) = evaluate(plugin, batch)
+        let n = batch.rows, c = batch.columns
+        var shuffled = Array(0..<n)
+        var g = SplitMix64(state: 0x5EED)
+        for i in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(i, g.below(i + 1)) }
+        let gmax = gradient.map { abs(Double($0)) }.max() ?? 0
+        for order in [Array((0..<n).reversed()), shuffled] {
+            let moved = batch.reordered(order)
+            let (l, grad) = evaluate(plugin, moved)
+            if !close(l, loss, rtol: reductionRtol, atol: reductionAtol) {
+                result.fail(.rowOrder, "a batch of \(n) rows gives \(loss), the same rows in another order give \(l)")
+                return
+            }
+            for (k, r) in order.enumerated() {
+                for j in 0..<c where !close(Double(grad[k * c + j]), Double(gradient[r * c + j]), rtol: 1e-4, atol: 1e-6 * gmax) {
+                    result.fail(.rowOrder, "d loss/d logit[\(r), \(j)] is \(gradient[r * c + j]), but \(grad[k * c + j]) when that row is moved to position \(k)")
+                    return
+                }
+            }
         }
     }
 

@@ -4,7 +4,8 @@ import SweepPluginAPI
 ///
 /// Losses: construction from defaults, declared examples, gradient against central finite
 /// differences (unless the plugin declares a surrogate gradient), reduction (a row-weighted
-/// mean, for the value and the gradient), finite value and gradient at large |logits|.
+/// mean, for the value and the gradient; not for a declared whole-batch loss), row order (the
+/// value, and the gradient moving with its row), finite value and gradient at large |logits|.
 /// Metrics: construction, declared examples, range, invariance to row order, finite value where
 /// every row and label has both classes (including tied scores).
 public enum PluginChecks {

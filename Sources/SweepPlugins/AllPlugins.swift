@@ -7,6 +7,9 @@ public enum AllPlugins {
     /// Built-in plugin types followed by the user's.
     public static var types: [any SweepPlugin.Type] { StandardPlugins.all + UserPlugins.all }
 
-    /// The catalog of every plugin; fails when two plugins share a name.
-    public static func catalog() throws -> PluginCatalog { try PluginCatalog(types) }
+    /// The catalog of every plugin, with each one's origin and code identity; fails when two
+    /// plugins share a name.
+    public static func catalog() throws -> PluginCatalog {
+        try PluginCatalog(builtIn: StandardPlugins.registrations, user: UserPlugins.registrations)
+    }
 }

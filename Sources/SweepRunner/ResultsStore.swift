@@ -72,12 +72,14 @@ public final class ResultsStore: @unchecked Sendable {
         }
     }
 
-    /// The records in `trials.jsonl`, one per id (the first wins). A partial last line, left by
-    /// a crash in the middle of an append, is cut off; a bad line elsewhere is an error.
+    /// The records in `trials.jsonl`, one per id: the last one of an id wins (`sweep run --rerun`
+    /// appends a new record for a trial run again), in the order ids first appear. A partial
+    /// last line, left by a crash in the middle of an append, is cut off; a bad line elsewhere
+    /// is an error.
     public func loadRecords() throws -> [TrialRecord] {
         guard let data = FileManager.default.contents(atPath: trialsPath) else { return [] }
         var records: [TrialRecord] = []
-        var seen = Set<String>()
+        var position: [String: Int] = [:]
         var goodLength = 0
         var offset = 0
         let bytes = [UInt8](data)
@@ -94,7 +96,10 @@ public final class ResultsStore: @unchecked Sendable {
             if !text.trimmingCharacters(in: .whitespaces).isEmpty {
                 do {
                     let record = try TrialRecord(jsonLine: text)
-                    if seen.insert(record.id).inserted { records.append(record) }
+                    if let k = position[record.id] { records[k] = record } else {
+                        position[record.id] = records.count
+                        records.append(record)
+                    }
                 } catch {
                     throw FileError(path: "\(trialsPath):\(lineNumber)", reason: "not a trial record: \(error)")
                 }

@@ -10,6 +10,8 @@ public actor SweepRecorder: TrialSink {
     let leaderboard: Leaderboard
     let trials: [String: Trial]
     let display: StatusDisplay
+    /// Accepted failures of the shared suite, by plugin name (`--allow-failing-plugins`).
+    let pluginCheckFailures: [String: [String]]
     let started = monotonicSeconds()
     private(set) var records: [TrialRecord]
     private var status: SweepStatus
@@ -20,8 +22,13 @@ public actor SweepRecorder: TrialSink {
     /// - Parameters:
     ///   - plan: every trial of the sweep (finished ones included).
     ///   - existing: records already in `trials.jsonl`.
-    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], display: StatusDisplay) {
+    ///   - pluginCheckFailures: the shared suite's failures of plugins the sweep uses, by plugin
+    ///     name, accepted with `--allow-failing-plugins`; copied into the records of the trials
+    ///     that use them.
+    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], display: StatusDisplay,
+                pluginCheckFailures: [String: [String]] = [:]) {
         self.store = store
+        self.pluginCheckFailures = pluginCheckFailures
         self.leaderboard = Leaderboard(spec: plan.spec)
         self.trials = Dictionary(plan.trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.display = display
@@ -93,11 +100,13 @@ public actor SweepRecorder: TrialSink {
                 objective: Double?, failure: TrialFailure?, pid: Int32?) -> TrialRecord {
         let start = attemptStart[ticket.id] ?? Date()
         let end = Date()
+        let train = trial.config.train
+        let accepted = Set([train.loss.name] + train.metrics.map(\.name)).sorted().flatMap { pluginCheckFailures[$0] ?? [] }
         return TrialRecord(id: trial.id, parameters: trial.parameterValues, config: trial.config, seed: trial.config.seed,
                            state: state, epochs: epochs, bestEpoch: bestEpoch, objective: objective,
                            attempts: ticket.attempt, failure: failure,
                            timings: TrialTimings(start: start, end: end, seconds: end.timeIntervalSince(start)),
-                           workerPID: pid)
+                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted)
     }
 
     func commit(_ record: TrialRecord) async {

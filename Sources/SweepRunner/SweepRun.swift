@@ -18,15 +18,24 @@ public struct SweepRun {
     public var display: StatusDisplay
     /// Cores to share between workers (BLAS threads per worker = cores / workers).
     public var cores: Int
+    /// Finished trials to run again (`--rerun`); the others are kept.
+    public var rerun: RerunSelection
+    /// The shared suite's failures of plugins the sweep uses, by plugin name, accepted with
+    /// `--allow-failing-plugins`: written to ABOUT.txt, context.json and each record of a trial
+    /// that uses such a plugin.
+    public var pluginCheckFailures: [String: [String]]
 
     /// A run of `plan` writing to `<resultsRoot>/<name>/`.
     public init(plan: SweepPlan, resultsRoot: String = "results", executable: String, display: StatusDisplay,
-                cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                cores: Int = ProcessInfo.processInfo.activeProcessorCount, rerun: RerunSelection = RerunSelection(),
+                pluginCheckFailures: [String: [String]] = [:]) {
         self.plan = plan
         self.store = ResultsStore(directory: resultsRoot + "/" + plan.spec.name)
         self.executable = executable
         self.display = display
         self.cores = max(1, cores)
+        self.rerun = rerun
+        self.pluginCheckFailures = pluginCheckFailures
     }
 
     /// How a run ended.
@@ -40,6 +49,7 @@ public struct SweepRun {
     /// finished trials are kept and `.interrupted` is returned.
     public func run(interrupt: InterruptSignal) async throws -> Ending {
         let spec = plan.spec
+        _ = try rerun.namedTrials(in: plan)   // an unknown --rerun id is refused before any work
         // A run in progress is refused before anything is prepared; the folder itself is only
         // created once data and weights are known to be usable.
         try store.refuseIfInUse()
@@ -67,7 +77,8 @@ public struct SweepRun {
             classNames: data.dataset.classNames, targets: data.dataset.targets,
             trainIndices: split.trainIndices, validationIndices: split.validationIndices,
             checkpointsDirectory: store.checkpointsPath, blasThreads: 1, weights: trunk.source.description,
-            weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description)
+            weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description,
+            pluginCheckFailures: pluginCheckFailures.isEmpty ? nil : pluginCheckFailures)
         // Refused before minutes of feature extraction, not after.
         try store.checkCompatible(context)
         let lock = try store.openForRun()
@@ -79,14 +90,23 @@ public struct SweepRun {
         _ = try cache.features(for: key, extractor: extractor, onEvent: { renderer.handle($0) })
         try DurableFiles.writeAtomically(Data(try spec.resolvedYAML().utf8), to: store.specPath)
         try split.write(to: URL(fileURLWithPath: store.directory))
-        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: key.value).utf8),
+        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: key.value,
+                                                         pluginCheckFailures: pluginCheckFailures).utf8),
                                          to: store.directory + "/ABOUT.txt")
 
-        // Resume: finished trials are kept, the rest is queued in plan order.
-        let existing = try store.loadRecords()
-        let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display)
+        // Resume: finished trials are kept (but those --rerun names), the rest is queued in plan
+        // order. A rerun trial's old record stays in trials.jsonl until its new one is appended
+        // after it (the last record of an id wins), so stopping a rerun loses nothing.
+        let records = try store.loadRecords()
+        let rerunIDs = try rerun.finishedTrialsToRerun(plan: plan, records: records)
+        if !rerun.isEmpty {
+            log("rerun: \(rerunIDs.count) finished trial(s) will run again" + (rerunIDs.isEmpty ? " (none matches --rerun)" : ""))
+        }
+        let existing = records.filter { !rerunIDs.contains($0.id) }
+        let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display,
+                                     pluginCheckFailures: pluginCheckFailures)
         let finished = Set(existing.map(\.id))
-        store.removeOrphanCheckpoints(finished: finished, keep: store.bestTrialID)
+        store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID)
         try await recorder.refresh()
         let remaining = plan.trials.filter { !finished.contains($0.id) }
         if remaining.isEmpty {
@@ -133,8 +153,9 @@ public struct SweepRun {
         return .finished
     }
 
-    static func about(data: PreparedData, trunk: PreparedTrunk, features: String) -> String {
-        """
+    static func about(data: PreparedData, trunk: PreparedTrunk, features: String,
+                      pluginCheckFailures: [String: [String]] = [:]) -> String {
+        var text = """
         data: \(data.description)
         trunk: \(trunk.description)
         trunk weights identity: \(trunk.identity)
@@ -142,6 +163,14 @@ public struct SweepRun {
         frozen trunk: eval-mode BatchNorm (running statistics), features cached once and shared by every trial
 
         """
+        if !pluginCheckFailures.isEmpty {
+            text += "PLUGINS THAT FAIL THE SHARED SUITE, used because of --allow-failing-plugins "
+                + "(each affected trial's record lists them under plugin_check_failures):\n"
+            for name in pluginCheckFailures.keys.sorted() {
+                for line in pluginCheckFailures[name] ?? [] { text += "  \(line)\n" }
+            }
+        }
+        return text
     }
 }
 

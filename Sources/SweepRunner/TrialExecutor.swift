@@ -33,6 +33,7 @@ public final class TrialExecutor: @unchecked Sendable {
         let assignment = try WorkerCodec.decode(TrialAssignment.self, from: ticket.payload)
         let config = assignment.config
         let train = config.train
+        try Self.checkPluginCode(config, catalog: catalog)
         let lossType = try catalog.loss(named: train.loss.name)
         let loss = try lossType.init(
             parameters: try PluginParameters(resolving: train.loss.parameters, against: lossType.parameters, plugin: lossType.name),
@@ -66,6 +67,18 @@ public final class TrialExecutor: @unchecked Sendable {
         let outcome = TrialOutcome(state: result.state == .complete ? .complete : .diverged, epochs: epochs,
                                    bestEpoch: result.bestEpoch, objective: bestValue, checkpointWritten: written)
         return try outcome.json()
+    }
+
+    /// Refuses a trial planned with other code of a user plugin than this binary has (the
+    /// binary was rebuilt while the sweep ran): its record would not describe what ran.
+    static func checkPluginCode(_ config: SweepCore.TrialConfig, catalog: PluginCatalog) throws {
+        for (name, planned) in (config.pluginCode ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let here = catalog.sources[name]?.codeIdentity ?? "none"
+            guard here == planned else {
+                throw PluginError("plugin '\(name)': this worker's code (\(here.prefix(19))) is not the code the trial was "
+                                  + "planned with (\(planned.prefix(19))); was sweep rebuilt during the run? Run the sweep again")
+            }
+        }
     }
 
     /// The sweep file's training settings in SweepTrain's terms.

@@ -31,6 +31,9 @@ public struct WorkerContext: Codable, Sendable {
     public var preprocessing: Preprocessing
     /// Describes the data (says when it is synthetic).
     public var dataDescription: String
+    /// The shared suite's failures of plugins the sweep uses, by plugin name, when it was run
+    /// with `--allow-failing-plugins` (nil or empty: every plugin it uses passed).
+    public var pluginCheckFailures: [String: [String]]? = nil
 
     /// Reads a context file.
     public static func read(_ path: String) throws -> WorkerContext {

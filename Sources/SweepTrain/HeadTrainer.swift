@@ -34,7 +34,7 @@ public final class HeadTrainer {
     ///   - features: (rows, inputWidth) the batch.
     ///   - targets: (rows, classes) 0/1 as floats.
     ///   - logits: (rows, classes) receives the forward pass's logits, when given.
-    /// - Returns: the batch's mean loss before the update.
+    /// - Returns: the batch's loss before the update.
     public func step(features: UnsafePointer<Float>, targets: UnsafePointer<Float>, rows: Int,
                      logits: UnsafeMutablePointer<Float>? = nil) throws -> Double {
         let classes = head.config.classes
@@ -50,6 +50,9 @@ public final class HeadTrainer {
         optimizer.step(parameters: head.parameters.pointer, gradients: head.gradients.pointer, lr: scheduler.rate)
         return value
     }
+
+    /// How the loss combines a batch's rows (decides how an epoch's training loss is reported).
+    public var reduction: LossReduction { type(of: lossFunction).reduction }
 
     /// Advances the learning-rate schedule by one step.
     public func stepScheduler() { scheduler.step() }

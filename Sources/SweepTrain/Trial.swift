@@ -2,6 +2,12 @@
 // (train mode, shuffled mini-batches, one optimiser step each) and a validation phase (eval
 // mode), with losses and metrics over the whole epoch and the best epoch's weights kept.
 //
+// Losses: the gradient is always the loss of one training batch. An epoch's training loss is the
+// row-weighted mean of its batches' losses for a loss that is a mean over rows (the same number
+// as the loss of all its rows at once), and the loss of all its rows at once for a whole-batch
+// loss (`LossReduction.wholeBatch`, e.g. soft F1), whose batch values do not average into it.
+// The validation loss is the loss of all validation rows at once in both cases.
+//
 // Determinism: the same data, config and seed give bit-identical records and weights as long
 // as OpenBLAS runs with the same number of threads (a GEMM's summation order depends on how it
 // splits the work); the tests use 1 thread, `sweep` workers do too.
@@ -145,6 +151,9 @@ struct TrialLoop {
                 if config.stepping == .batch { trainer.stepScheduler() }
             }
             if config.stepping == .epoch { trainer.stepScheduler() }
+            let trainLoss = trainer.reduction == .meanOverRows
+                ? lossSum / Double(order.count)
+                : wholeEpochLoss(logits: trainLogits, targets: trainTargets)
             let trainMetrics = EpochScores.evaluate(metrics, logits: trainLogits.pointer, targets: trainTargets,
                                                     rows: order.count, classes: classes, config: config)
             let (validationLoss, validationMetrics) = validation.evaluate(trainer: trainer, metrics: metrics, config: config)
@@ -153,7 +162,7 @@ struct TrialLoop {
             }
             let elapsed = ContinuousClock.now - start
             let record = EpochRecord(epoch: epoch, learningRate: trainer.scheduler.rate, stepRates: stepRates,
-                                     trainLoss: lossSum / Double(order.count), validationLoss: validationLoss,
+                                     trainLoss: trainLoss, validationLoss: validationLoss,
                                      trainMetrics: trainMetrics, validationMetrics: validationMetrics,
                                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
             result.epochs.append(record)
@@ -168,6 +177,19 @@ struct TrialLoop {
             onEpoch?(record)
         }
         return result
+    }
+
+    /// The loss of all the epoch's training rows at once, for a whole-batch loss (whose batch
+    /// values cannot be averaged into it): the logits the training batches produced (train mode,
+    /// each batch's before its update), as the training metrics see them.
+    ///
+    /// - Parameters:
+    ///   - logits: (Ntrain, C) in epoch order.
+    ///   - targets: (Ntrain, C) 0/1 in the same order.
+    private func wholeEpochLoss(logits: FloatBuffer, targets: [UInt8]) -> Double {
+        let y = FloatBuffer(count: targets.count)   // (Ntrain, C)
+        for i in targets.indices { y.pointer[i] = Float(targets[i]) }
+        return trainer.loss(logits: logits.pointer, targets: y.pointer, rows: order.count)
     }
 
     private func diverged(_ result: TrialResult, _ reason: String) -> TrialResult {

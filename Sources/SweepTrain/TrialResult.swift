@@ -16,8 +16,9 @@ public struct NamedMetric: Sendable {
 }
 
 /// One epoch of a trial. Losses and metrics are over the whole epoch's predictions: the
-/// training loss is the sample-weighted mean of the batch losses, the validation loss is the
-/// loss of all validation predictions at once.
+/// training loss is the sample-weighted mean of the batch losses (for a whole-batch loss: the
+/// loss of all the epoch's training predictions at once), the validation loss is the loss of
+/// all validation predictions at once.
 public struct EpochRecord: Codable, Sendable, Equatable {
     /// 0-based, as the notebook prints it.
     public var epoch: Int
@@ -26,7 +27,8 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     /// The learning rate each optimiser step of the epoch used, in order (one per batch):
     /// constant within an epoch when the schedule steps per epoch, changing when it steps per batch.
     public var stepRates: [Double]
-    /// Sample-weighted mean of the epoch's batch losses (train mode).
+    /// Sample-weighted mean of the epoch's batch losses (train mode); for a whole-batch loss, the
+    /// loss of all the epoch's training logits at once.
     public var trainLoss: Double
     /// Loss of all validation predictions (eval mode).
     public var validationLoss: Double

@@ -14,7 +14,7 @@ struct PluginsCommand: ParsableCommand {
     /// `sweep plugins [list]`
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List every plugin: kind, name, parameters with defaults, summary.")
+            abstract: "List every plugin: kind, name, parameters with defaults, summary; for a user plugin its code identity.")
 
         func run() throws {
             let catalog = try AllPlugins.catalog()
@@ -55,7 +55,12 @@ enum PluginListing {
         for (kind, t) in types {
             var summary = t.summary
             if let m = t as? any MetricPlugin.Type { summary += m.higherIsBetter ? " [higher is better]" : " [lower is better]" }
+            if let l = t as? any LossPlugin.Type, l.reduction == .wholeBatch { summary += " [whole-batch]" }
             out += pad(kind.rawValue, 8) + pad(t.name, width) + summary + "\n"
+            if let source = catalog.sources[t.name], source.origin == .user {
+                out += String(repeating: " ", count: 8 + width + 2) + "code \(source.codeIdentity.prefix(19)) "
+                    + "(plugins/\(source.files.joined(separator: ", plugins/")))\n"
+            }
             for p in t.parameters {
                 var line = p.name + (p.defaultValue.map { " = \($0)" } ?? " (required)")
                 var kindText = p.kind == .choiceOrNumbers ? (p.choices + ["[numbers]"]).joined(separator: " | ") : p.kind.rawValue

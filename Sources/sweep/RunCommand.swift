@@ -12,6 +12,15 @@ struct RunCommand: AsyncParsableCommand {
             Results go to results/<name>/: trials.jsonl (one record per finished trial), \
             leaderboard.csv, best/ (the best head by the objective), sweep.yaml, split.json, \
             ABOUT.txt. Running the same sweep again resumes it; Ctrl-C keeps every finished trial.
+
+            Before any work, the loss and metric plugins the sweep uses go through the shared \
+            suite (`sweep plugins check`); a failing one is refused (exit 1) unless \
+            --allow-failing-plugins is given. A trial's id includes the code identity of the \
+            user plugins (plugins/) it uses, so after editing one and rebuilding, exactly the \
+            trials that use it run again. --rerun runs finished trials again: \
+            --rerun failed, --rerun diverged, --rerun all, or trial ids (--rerun 3fa2c1d09b7e; \
+            several values may be comma-separated or the option repeated); the other finished \
+            trials are kept.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -27,6 +36,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder that holds results/<name>/ (default: results).")
     var results = "results"
 
+    @Option(help: ArgumentHelp(
+        "Run finished trials again: failed, diverged, complete, all, or trial ids (comma-separated or repeated).",
+        valueName: "failed|diverged|all|ID"))
+    var rerun: [String] = []
+
+    @Flag(help: "Use plugins that fail the shared suite anyway (recorded in ABOUT.txt, context.json and the trials' records).")
+    var allowFailingPlugins = false
+
     func run() async throws {
         let plan: SweepPlan
         let catalog = try CommandPlugins.catalog()
@@ -36,13 +53,23 @@ struct RunCommand: AsyncParsableCommand {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)
         }
+        let selection: RerunSelection
+        do {
+            selection = try RerunSelection(rerun)
+            _ = try selection.namedTrials(in: plan)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let failures = try PluginGate.check(plan, file: file, catalog: catalog, allowFailing: allowFailingPlugins)
         if dryRun {
             print(plan.table(), terminator: "")
             return
         }
         let display = StatusDisplay()
         let interrupt = InterruptSignal()
-        let sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display)
+        let sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display,
+                             rerun: selection, pluginCheckFailures: failures)
         let ending: SweepRun.Ending
         do {
             ending = try await sweep.run(interrupt: interrupt)

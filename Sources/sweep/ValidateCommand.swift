@@ -8,7 +8,9 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check a sweep file: keys, types, ranges, plugin names and the grid.",
         discussion: """
             Prints "ok: N trials (...)" or every problem, one line each \
-            (file:line:column: key.path: reason), and exits with status 1. Writes nothing.
+            (file:line:column: key.path: reason), and exits with status 1. Also runs the shared \
+            plugin suite on the loss and metrics the sweep uses and fails (exit 1) when one of \
+            them fails it, unless --allow-failing-plugins is given. Writes nothing.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -19,14 +21,19 @@ struct ValidateCommand: ParsableCommand {
         valueName: "KEY=VALUE"))
     var overrides: [String] = []
 
+    @Flag(help: "Report plugins that fail the shared suite as warnings instead of errors.")
+    var allowFailingPlugins = false
+
     func run() throws {
         let catalog = try CommandPlugins.catalog()
+        let plan: SweepPlan
         do {
-            let plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
-            print("ok: \(plan.summary)")
+            plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
         } catch {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)
         }
+        _ = try PluginGate.check(plan, file: file, catalog: catalog, allowFailing: allowFailingPlugins)
+        print("ok: \(plan.summary)")
     }
 }

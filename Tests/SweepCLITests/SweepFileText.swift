@@ -12,6 +12,8 @@ struct SweepFileText {
     var lr = "0.001"
     /// e.g. `{metric: f1_samples, split: val, direction: max}`.
     var objective = "{metric: f1_samples, split: val, direction: max}"
+    /// `train.loss` in YAML flow form.
+    var loss = "{name: bce, pos_weight: auto}"
     /// Grid keys and their value lists in YAML flow form, in file order.
     var grid: [(key: String, values: String)] = [("lr", "[0.0001, 0.01]"), ("depth", "[1, 2]")]
     var workers = 2
@@ -46,7 +48,7 @@ struct SweepFileText {
           head: {depth: \(depth), dropout: 0.3}
           optimizer: {name: adam, lr: \(lr)}
           schedule: {name: cosine, t_max: 5, eta_min: 0.0001, step: batch}
-          loss: {name: bce, pos_weight: auto}
+          loss: \(loss)
           metrics: [f1_samples, roc_auc_samples]
           objective: \(objective)
           threshold: 0.5

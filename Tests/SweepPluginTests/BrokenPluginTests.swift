@@ -147,7 +147,7 @@ final class BrokenPluginTests: XCTestCase {
     func testCorrectWeightedLossPasses() {
         let result = PluginChecks.check(loss: WeightedBCE.self)
         XCTAssertEqual(result.failures.count, 0, "\(result)")
-        XCTAssertEqual(Set(result.checked), [.construction, .gradient, .reduction, .finite])
+        XCTAssertEqual(Set(result.checked), [.construction, .gradient, .reduction, .rowOrder, .finite])
     }
 
     func testWrongGradientIsReported() {
@@ -191,5 +191,8 @@ final class BrokenPluginTests: XCTestCase {
         XCTAssertEqual(lines.count, 2)
         XCTAssertTrue(lines.contains { $0.hasPrefix("FAIL  loss wrong_gradient: gradient:") }, "\(lines)")
         XCTAssertTrue(lines.contains { $0.hasPrefix("FAIL  metric first_row: row_order:") }, "\(lines)")
+        // A failing plugin's report also lists the properties that held.
+        let loss = try XCTUnwrap(lines.first { $0.hasPrefix("FAIL  loss wrong_gradient") })
+        XCTAssertTrue(loss.hasSuffix("\n      passed: construction, reduction, row_order, finite"), loss)
     }
 }

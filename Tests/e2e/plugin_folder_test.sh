@@ -2,8 +2,12 @@
 # End-to-end test of plugin discovery: a throw-away plugin folder under plugins/ (a loss and a
 # metric) is picked up by a plain rebuild (no Package.swift edit), listed by `sweep plugins`, and
 # passes `sweep plugins check`; a second folder with a wrong gradient and a row-order-dependent
-# metric is reported with those properties and exit status 1. The folders are always removed and
-# the package rebuilt at the end, so the tree is left as it was.
+# metric is reported with those properties and exit status 1. Then the gate and code identities:
+# `sweep validate` and `sweep run` refuse a sweep using the failing loss (exit 1, the property
+# named, nothing written) and accept it with --allow-failing-plugins, which is recorded; after
+# the loss is fixed (and a comment of the good loss edited) and the package rebuilt, `sweep run`
+# reruns exactly the trials that used the fixed loss. The folders are always removed and the
+# package rebuilt at the end, so the tree is left as it was.
 #
 # Usage: Tests/e2e/plugin_folder_test.sh            (CONFIG=debug|release, default release;
 #                                                    SWIFT=path to swift, default swift)
@@ -21,7 +25,7 @@ build() { "$SWIFT" build -c "$CONFIG" --product sweep >"$ROOT/.build/e2e_plugin_
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cleanup() {
-    local status=$?
+    local status=${1:-$?}
     rm -rf "$GOOD" "$BAD"
     echo "cleaning up: removed the test plugins, rebuilding"
     build || status=1
@@ -91,7 +95,7 @@ echo "ok: the new folder's plugins are listed and pass the suite"
 
 # --- usable by name in a sweep file: a one-trial sweep on a tiny synthetic data set
 WORK="$(mktemp -d)"
-trap 'st=$?; rm -rf "$WORK"; (exit $st); cleanup' EXIT
+trap 'st=$?; rm -rf "$WORK"; cleanup $st' EXIT
 "$BIN/sweep" data synth "$WORK/data" --images 16 --seed 3 >/dev/null
 cat >"$WORK/plugin.yaml" <<YAML
 name: plugin_e2e
@@ -156,3 +160,78 @@ grep -q "FAIL  loss ${TAG}_bad_loss: gradient:" <<<"$OUT" || fail "the wrong gra
 grep -q "FAIL  metric ${TAG}_bad_metric: row_order:" <<<"$OUT" || fail "the row-order dependence is not reported"
 grep -q "ok    loss ${TAG}_loss:" <<<"$OUT" || fail "the good loss is not reported as ok beside failing ones"
 echo "ok: failing plugins are reported with their property and exit status 1"
+
+# --- the gate: a sweep that uses the failing loss (beside bce and the good loss) is refused
+cat >"$WORK/gate.yaml" <<YAML
+name: gate_e2e
+data: {format: miml, path: $WORK/data, validation: 0.25}
+backbone: {weights: random, cache: $WORK/cache}
+train:
+  epochs: 2
+  batch_size: 4
+  metrics: [f1_samples]
+grid:
+  loss: [bce, ${TAG}_loss, ${TAG}_bad_loss]
+  lr: [0.001, 0.01]
+workers: 1
+YAML
+GATE="$WORK/results/gate_e2e"
+for cmd in validate run; do
+    extra=(); [ "$cmd" = run ] && extra=(--results "$WORK/results")
+    set +e
+    "$BIN/sweep" $cmd "$WORK/gate.yaml" "${extra[@]}" >"$WORK/gate.out" 2>"$WORK/gate.err"
+    STATUS=$?
+    set -e
+    [ "$STATUS" -eq 1 ] || { cat "$WORK/gate.err"; fail "sweep $cmd exited $STATUS for a sweep using a failing loss, expected 1"; }
+    grep -q "FAIL  loss ${TAG}_bad_loss: gradient:" "$WORK/gate.err" || { cat "$WORK/gate.err"; fail "sweep $cmd does not name the failing property"; }
+    grep -q -- "--allow-failing-plugins" "$WORK/gate.err" || fail "sweep $cmd does not mention the override"
+    grep -q "${TAG}_loss:" "$WORK/gate.err" && fail "sweep $cmd reports the good loss as failing"
+done
+[ -e "$GATE" ] && fail "a refused sweep run wrote $GATE"
+"$BIN/sweep" validate "$WORK/gate.yaml" --allow-failing-plugins >"$WORK/gate.out" 2>"$WORK/gate.err" \
+    || { cat "$WORK/gate.err"; fail "sweep validate --allow-failing-plugins failed"; }
+grep -q "^ok: 6 trials" "$WORK/gate.out" || fail "validate --allow-failing-plugins does not say ok"
+grep -q "^warning: " "$WORK/gate.err" || fail "validate --allow-failing-plugins does not warn"
+echo "ok: run and validate refuse a sweep using a failing loss, naming the property"
+
+"$BIN/sweep" run "$WORK/gate.yaml" --results "$WORK/results" --allow-failing-plugins >"$WORK/gate.log" 2>&1 \
+    || { cat "$WORK/gate.log"; fail "sweep run --allow-failing-plugins failed"; }
+grep -q "PLUGINS THAT FAIL THE SHARED SUITE" "$GATE/ABOUT.txt" || fail "ABOUT.txt does not record the override"
+grep -q "${TAG}_bad_loss: gradient:" "$GATE/ABOUT.txt" || fail "ABOUT.txt does not name the failing property"
+grep -q "pluginCheckFailures" "$GATE/context.json" || fail "context.json does not record the override"
+# one line per record: trial id, loss name, whether it lists plugin check failures (keys are sorted)
+records() {
+    while IFS= read -r line; do
+        id="$(grep -oE '"id":"[0-9a-f]{12}"' <<<"$line" | head -1 | cut -d'"' -f4)"
+        loss="$(grep -oE '"parameters":\{"loss":"[^"]*"' <<<"$line" | cut -d'"' -f6)"
+        if grep -q '"plugin_check_failures"' <<<"$line"; then echo "$id $loss failures"; else echo "$id $loss clean"; fi
+    done <"$1"
+}
+records "$GATE/trials.jsonl" >"$WORK/records1"
+[ "$(wc -l <"$WORK/records1")" -eq 6 ] || { cat "$WORK/records1"; fail "expected 6 records"; }
+[ "$(grep -c " ${TAG}_bad_loss failures$" "$WORK/records1")" -eq 2 ] || { cat "$WORK/records1"; fail "the failing loss's trials do not record the failures"; }
+[ "$(grep -c " clean$" "$WORK/records1")" -eq 4 ] || { cat "$WORK/records1"; fail "trials of passing plugins record failures"; }
+echo "ok: --allow-failing-plugins runs the sweep and records the failures in ABOUT.txt, context.json and the affected records"
+
+# --- fix the failing loss's gradient, edit only a comment of the good loss, rebuild: exactly the
+# trials of the fixed loss run again, under new ids; the others are kept
+sed -i 's|gradient?\[i\] = Float(-(1 / (1 + exp(-x)) - y) / Double(n))|gradient?[i] = Float((1 / (1 + exp(-x)) - y) / Double(n))|' "$BAD/Bad.swift"
+grep -q 'Float((1 / (1 + exp(-x)) - y)' "$BAD/Bad.swift" || fail "could not fix the test loss"
+sed -i 's|^/// Squared error between sigmoid(logits) and the targets, mean over all elements.|/// Squared error of sigmoid(logits) against the targets (mean over all cells); only this comment changed.|' "$GOOD/Loss.swift"
+grep -q "only this comment changed" "$GOOD/Loss.swift" || fail "could not edit the comment"
+echo "rebuilding with the fixed loss"
+build || fail "build with the fixed loss"
+"$BIN/sweep" plugins check "${TAG}_bad_loss" >/dev/null || fail "the fixed loss still fails the suite"
+"$BIN/sweep" run "$WORK/gate.yaml" --results "$WORK/results" >"$WORK/gate2.log" 2>&1 \
+    || { cat "$WORK/gate2.log"; fail "sweep run after the fix failed"; }
+grep -q "resuming: 4 of 6 trials already finished" "$WORK/gate2.log" || { cat "$WORK/gate2.log"; fail "not exactly the fixed loss's trials reran"; }
+records "$GATE/trials.jsonl" >"$WORK/records2"
+head -6 "$WORK/records2" | cmp -s - "$WORK/records1" || fail "the earlier records changed"
+tail -n +7 "$WORK/records2" >"$WORK/new"
+[ "$(wc -l <"$WORK/new")" -eq 2 ] || { cat "$WORK/records2"; fail "expected 2 new records"; }
+[ "$(grep -c " ${TAG}_bad_loss clean$" "$WORK/new")" -eq 2 ] || { cat "$WORK/new"; fail "the new records are not the fixed loss's, or still list failures"; }
+while read -r id _; do grep -q "^$id " "$WORK/records1" && fail "rerun trial $id kept its old id"; done <"$WORK/new"
+grep -q "PLUGINS THAT FAIL" "$GATE/ABOUT.txt" && fail "ABOUT.txt still reports failing plugins after the fix"
+"$BIN/sweep" run "$WORK/gate.yaml" --results "$WORK/results" >"$WORK/gate3.log" 2>&1 || fail "third run failed"
+grep -q "nothing to do: all 6 trials" "$WORK/gate3.log" || { cat "$WORK/gate3.log"; fail "a third run did not find every trial finished"; }
+echo "ok: after fixing the loss and rebuilding, exactly its trials ran again (a comment edit reran nothing)"

@@ -71,11 +71,12 @@ let package = Package(
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
         .testTarget(name: "SweepVisionTests", dependencies: ["SweepVision"]),
         .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepVision", "SweepTestSupport"]),
-        .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI"]),
+        .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI",
+                                                             "SweepTestSupport"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepPlugins"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepPlugins", "SweepTestSupport"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",

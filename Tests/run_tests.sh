@@ -4,8 +4,9 @@
 # written last to stdout and to .build/test-results/summary.txt (for .ci/run).
 #
 # Phases: the Swift test suite (unit tests and the end-to-end tests of the release binary), then
-# the shell tests under Tests/e2e/. A shell test counts its `PASS <name>` / `FAIL <name>` lines,
-# or is one test when it prints none. A skipped Swift test must go through
+# the shell tests under Tests/e2e/. A shell test counts its `ok: <what>` / `FAIL: <what>` lines
+# (each check it makes), or is one test when it prints none; a non-zero exit without a `FAIL:`
+# line counts as one failure. A skipped Swift test must go through
 # SweepTestSupport.ReportedSkip (a bare XCTSkip would be counted as passed by `swift test
 # --parallel`): this script refuses to run when one is used.
 #
@@ -72,8 +73,8 @@ for script in Tests/e2e/*.sh; do
     echo "== $script"
     CONFIG=release "$script" 2>&1 | tee "$OUT/$name.log"
     status=${PIPESTATUS[0]}
-    p=$(grep -c '^PASS ' "$OUT/$name.log" || true)
-    f=$(grep -c '^FAIL ' "$OUT/$name.log" || true)
+    p=$(grep -c '^ok: ' "$OUT/$name.log" || true)
+    f=$(grep -c '^FAIL: ' "$OUT/$name.log" || true)
     if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
         if [ "$status" -eq 0 ]; then p=1; else f=1; fi
     elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then

@@ -3,6 +3,7 @@ import SweepPluginAPI
 import SweepPluginChecks
 import SweepPlugins
 import XCTest
+import SweepTestSupport
 
 /// Whole-batch losses: the example plugin `soft_f1` (plugins/example_soft_f1) against torch
 /// autograd, the suite's checks for such losses, and what it reports when the declaration is
@@ -13,7 +14,7 @@ final class BatchLossTests: XCTestCase {
     private func softF1() throws -> any LossPlugin.Type {
         let folder = SweepPackage.root.appendingPathComponent("plugins/example_soft_f1")
         guard FileManager.default.fileExists(atPath: folder.path) else {
-            throw XCTSkip("plugins/example_soft_f1 was removed")
+            throw ReportedSkip.skip(self, "plugins/example_soft_f1 was removed")
         }
         return try AllPlugins.catalog().loss(named: "soft_f1")
     }

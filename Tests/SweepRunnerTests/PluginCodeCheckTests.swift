@@ -2,6 +2,7 @@ import SweepCore
 import SweepPluginAPI
 import SweepPlugins
 import XCTest
+import SweepTestSupport
 @testable import SweepRunner
 
 /// A worker refuses a trial planned with other code of a user plugin than its own binary has
@@ -12,7 +13,7 @@ final class PluginCodeCheckTests: XCTestCase {
         // a metric from plugins/ (the example precision_at_k unless it was removed)
         guard let name = catalog.metricNames.first(where: { catalog.sources[$0]?.origin == .user }),
               let identity = catalog.sources[name]?.codeIdentity else {
-            throw XCTSkip("no user metric under plugins/")
+            throw ReportedSkip.skip(self, "no user metric under plugins/")
         }
         var train = TrainConfig()
         train.metrics = [PluginChoice(name: "f1_samples"), PluginChoice(name: name)]

@@ -172,6 +172,66 @@ final class TrialTests: XCTestCase {
         XCTAssertNotEqual(seen, try epochsSeen(seed: 5))
     }
 
+    /// A metric that records every input it is given (training split first, then validation,
+    /// each epoch).
+    final class InputSpy: MetricPlugin, @unchecked Sendable {
+        static let name = "input_spy"
+        static let summary = "records its inputs (tests only)"
+        static let higherIsBetter = true
+        var inputs: [MetricInput] = []
+        init(parameters: PluginParameters) throws {}
+        func evaluate(_ input: MetricInput) -> Double { inputs.append(input); return 0 }
+    }
+
+    /// Metrics on the training split see the epoch's own training predictions (train mode, as
+    /// made batch by batch, with dropout) against those rows' targets; on validation, the
+    /// validation rows in order, at the trial's threshold.
+    func testMetricsOnTheTrainingSplitUseTheEpochsTrainingPredictions() throws {
+        let data = try synthetic.trialData(train: 300)
+        let loss = try BatchLogitSpy(parameters: PluginParameters(), context: data.lossContext(classNames: ["a", "b", "c", "d"]))
+        let spy = try InputSpy(parameters: PluginParameters())
+        let result = try runTrial(data: data, config: config { $0.epochs = 2; $0.threshold = 0.4 }, loss: loss,
+                                  metrics: [NamedMetric(name: "input_spy", metric: spy), try cellAccuracy()])
+        XCTAssertEqual(result.epochs.count, 2)
+        XCTAssertEqual(spy.inputs.count, 4, "train and validation, per epoch")
+        for epoch in 0..<2 {
+            let train = spy.inputs[2 * epoch], val = spy.inputs[2 * epoch + 1]
+            let batches = loss.batches[(epoch * 10)..<(epoch * 10 + 10)]
+            XCTAssertEqual(train.rows, 300)
+            XCTAssertTrue(train.targets.map(Float.init) == batches.flatMap(\.targets), "epoch \(epoch): not the rows in the order trained")
+            let logits: [Float] = batches.flatMap(\.logits)
+            let expected: [Double] = logits.map { LogitMath.sigmoid(Double($0)) }
+            let firstDifference: Int? = train.scores.indices.first { $0 >= expected.count || train.scores[$0] != expected[$0] }
+            XCTAssertTrue(train.scores == expected, "epoch \(epoch): training scores are not the sigmoid of the epoch's "
+                          + "training logits (first difference at \(String(describing: firstDifference)))")
+            XCTAssertEqual(train.threshold, 0.4)
+            XCTAssertEqual(val.rows, 100)
+            XCTAssertTrue(val.targets == Array(synthetic.targets[(300 * 4)...]), "validation targets in validation order")
+            XCTAssertEqual(val.threshold, 0.4)
+        }
+        // the recorded training metric is the one computed on those inputs
+        for (epoch, e) in result.epochs.enumerated() {
+            let input = spy.inputs[2 * epoch]
+            XCTAssertEqual(e.trainMetrics["cell_accuracy"], try cellAccuracy().metric.evaluate(input))
+        }
+    }
+
+    /// bce that records each training batch's logits and targets.
+    final class BatchLogitSpy: LossPlugin, @unchecked Sendable {
+        static let name = "batch_logit_spy"
+        static let summary = "bce recording its training batches (tests only)"
+        let inner: BCEWithLogitsLoss
+        var batches: [(logits: [Float], targets: [Float])] = []
+        init(parameters: PluginParameters, context: LossContext) throws {
+            inner = try BCEWithLogitsLoss(parameters: PluginParameters(), context: context)
+        }
+        func loss(logits: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
+                  gradient: UnsafeMutableBufferPointer<Float>?) -> Double {
+            if gradient != nil { batches.append((Array(logits.prefix(rows * columns)), Array(targets.prefix(rows * columns)))) }
+            return inner.loss(logits: logits, targets: targets, rows: rows, columns: columns, gradient: gradient)
+        }
+    }
+
     /// A metric every epoch ties on: the best epoch (and the head kept) is the first one, both
     /// when maximising and when minimising.
     struct ConstantMetric: MetricPlugin {

@@ -1,4 +1,5 @@
 import Foundation
+import SweepCSV
 
 /// Reads a CSV data set, the layout of the notebook's DataFrame: a header
 /// `filename,<label>,<label>,...`, then one row per image with 0/1 per label; image paths are

@@ -50,4 +50,27 @@ final class SafeDefaultsTests: XCTestCase {
         XCTAssertEqual(try Support.plan("name: a\n").spec.backbone.fallback, .error)
         XCTAssertEqual(try Support.plan("name: a\nbackbone: {fallback: random}\n").spec.backbone.fallback, .random)
     }
+
+    /// `random:SEED` is accepted in sweep files as by `embed` and `predict`; `random` is seed 0.
+    func testRandomWeightsWithASeed() throws {
+        let five = try Support.plan("name: a\nbackbone: {weights: 'random:5'}\n")
+        XCTAssertEqual(five.spec.backbone.weights, .random(seed: 5))
+        let zero = try Support.plan("name: a\nbackbone: {weights: 'random:0'}\n")
+        let plain = try Support.plan("name: a\nbackbone: {weights: random}\n")
+        XCTAssertEqual(zero.spec.backbone.weights, plain.spec.backbone.weights)
+        XCTAssertEqual(zero.trials.map(\.id), plain.trials.map(\.id), "random:0 is random")
+        XCTAssertNotEqual(five.trials.map(\.id), plain.trials.map(\.id))
+        let bad = Support.issues("name: a\nbackbone: {weights: 'random:x'}\n")
+        XCTAssertEqual(bad.map(\.keyPath), ["backbone.weights"], "\(bad)")
+    }
+
+    /// The feature cache follows `--results` unless `backbone.cache` says otherwise.
+    func testTheCacheFollowsTheResultsFolder() throws {
+        let text = "name: a\n"
+        let plan = try SweepFile.parse(text, displayPath: "x.yaml", catalog: Support.catalog,
+                                       fileExists: { Support.existing.contains($0) }, defaultWorkers: 1, resultsRoot: "elsewhere")
+        XCTAssertEqual(plan.spec.backbone.cache, "elsewhere/cache")
+        XCTAssertEqual(try Support.plan(text).spec.backbone.cache, "results/cache")
+        XCTAssertEqual(try Support.plan("name: a\nbackbone: {cache: my/cache}\n").spec.backbone.cache, "my/cache")
+    }
 }

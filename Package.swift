@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),
     ]

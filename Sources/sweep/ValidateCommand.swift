@@ -8,7 +8,9 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check a sweep file: keys, types, ranges, plugin names and the grid.",
         discussion: """
             Prints "ok: N trials (...)" or every problem, one line each \
-            (file:line:column: key.path: reason), and exits with status 1. Writes nothing.
+            (file:line:column: key.path: reason), and exits with status 1. When the data set is \
+            there, also reads its labels, draws the split and checks that every loss can be built \
+            and every metric is defined on it. Writes nothing. Every key: `sweep schema`.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -21,12 +23,14 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try CommandPlugins.catalog()
+        let plan: SweepPlan
         do {
-            let plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
-            print("ok: \(plan.summary)")
+            plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
         } catch {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)
         }
+        try PlanChecking.report(plan, catalog: catalog)
+        print("ok: \(plan.summary)")
     }
 }

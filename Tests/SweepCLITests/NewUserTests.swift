@@ -91,7 +91,7 @@ final class NewUserTests: CLITestCase {
         file.objective = "{metric: roc_auc_samples, split: val, direction: max}"
         let outcome = try run(["run", try write(file, to: "holes.yaml")])
         assertExit(outcome, 1, "run with an undefined objective")
-        let line = try XCTUnwrap(outcome.stderrLines.first { $0.contains("roc_auc_samples") }, outcome.stderr)
+        let line = try XCTUnwrap(outcome.stderrLines.first { $0.hasPrefix("error:") && $0.contains("roc_auc_samples") }, outcome.stderr)
         let match = try XCTUnwrap(line.range(of: #"(\d+) of the 12 validation images have no positive label"#,
                                              options: .regularExpression), line)
         let count = Int(line[match].split(separator: " ")[0]) ?? 0
@@ -161,41 +161,5 @@ final class NewUserTests: CLITestCase {
         XCTAssertEqual(board[1][column], reason)
         let epochsColumn = try XCTUnwrap(board.first?.firstIndex(of: "epochs"))
         XCTAssertEqual(board[1][epochsColumn], "\(record.epochs.count)", "the epochs it completed")
-    }
-}
-
-/// A strict RFC 4180 reader for the tests (fields quoted with `"`, `""` inside, LF or CRLF).
-enum CSV {
-    struct Malformed: Error, CustomStringConvertible { var description: String }
-
-    static func records(_ text: String) throws -> [[String]] {
-        var records: [[String]] = [], fields: [String] = [], field = ""
-        var quoted = false, afterQuote = false
-        var chars = Array(text.unicodeScalars)[...]
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if chars.first == "\"" { chars.removeFirst(); field.unicodeScalars.append(c) } else { quoted = false; afterQuote = true }
-                } else { field.unicodeScalars.append(c) }
-                continue
-            }
-            switch c {
-            case "\"":
-                guard field.isEmpty, !afterQuote else { throw Malformed(description: "stray quote in \(field)") }
-                quoted = true
-            case ",":
-                fields.append(field); field = ""; afterQuote = false
-            case "\r":
-                continue
-            case "\n":
-                fields.append(field); records.append(fields); fields = []; field = ""; afterQuote = false
-            default:
-                guard !afterQuote else { throw Malformed(description: "text after a closing quote") }
-                field.unicodeScalars.append(c)
-            }
-        }
-        guard !quoted else { throw Malformed(description: "unterminated quote") }
-        if !field.isEmpty || !fields.isEmpty { fields.append(field); records.append(fields) }
-        return records
     }
 }

@@ -18,6 +18,12 @@ public struct DataSetScan: Sendable {
     /// True when the data set can be used: labels read and no problem found.
     public var isValid: Bool { dataset != nil && totalProblems == 0 }
 
+    /// Adds problems found later (e.g. by `DecodeCheck`), listing at most `limit` in all.
+    public mutating func add(_ more: [DataProblem], limit: Int) {
+        totalProblems += more.count
+        problems += more.prefix(max(0, limit - problems.count))
+    }
+
     /// The data set, or a `DataSetError` listing the problems.
     public func validDataSet() throws(DataSetError) -> LabelledImages {
         guard let dataset, totalProblems == 0 else {

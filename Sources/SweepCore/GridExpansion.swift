@@ -73,12 +73,17 @@ struct GridExpansion {
         }
         var ok = true
         // `widths` gives the hidden layers, `depth` is then their count; the halving widths are
-        // kept as `depth` alone, so both spellings of one head are one trial with one id.
+        // kept as `depth` alone, so both spellings of one head are one trial with one id. A
+        // swept value wins over a `train:` one, as everywhere; two at the same level must agree.
         if let widths = config.head.widths {
-            let depthGiven = decoded.explicit.contains("train.head.depth") || swept["train.head.depth"] != nil
-            if depthGiven && config.head.depth != widths.count {
-                blame(["train.head.widths", "train.head.depth"], "train.head.depth",
-                      "is \(config.head.depth) but train.head.widths lists \(widths.count) hidden layer(s); give one of the two")
+            let widthsSwept = swept["train.head.widths"] != nil, depthSwept = swept["train.head.depth"] != nil
+            let depthAtSameLevel = widthsSwept ? depthSwept : (depthSwept || decoded.explicit.contains("train.head.depth"))
+            if depthAtSameLevel && config.head.depth != widths.count {
+                let reason = depthSwept && !widthsSwept
+                    ? "sweeps the depth while train.head.widths fixes the hidden layers (\(widths)); sweep grid.widths instead"
+                    : "train.head.depth \(config.head.depth) and train.head.widths \(widths) (\(widths.count) hidden layer(s)) "
+                        + "disagree; give one of the two"
+                blame(["train.head.depth", "train.head.widths"], "train.head.depth", reason)
                 ok = false
             }
             config.head.depth = widths.count

@@ -10,7 +10,7 @@ extension SweepPlan {
         var lines = ["\(spec.name): \(summary)"]
         let done = trials.filter { finished[$0.id] != nil }.count
         if done > 0 {
-            lines.append("\(done) of \(trials.count) already finished (marked below); `sweep run` runs the other \(trials.count - done)")
+            lines.append("already finished: \(done) of \(trials.count) (marked below); `sweep run` runs the other \(trials.count - done)")
         }
         var swept = Set(spec.grid.map(\.path))
         if swept.contains("train.head.widths") { swept.insert("train.head.depth") }

@@ -14,6 +14,10 @@ struct SweepFileText {
     /// `backbone.fallback`; nil leaves it out (default error).
     var fallback: String? = "random"
     var metrics = "[f1_samples, roc_auc_samples]"
+    /// False leaves `backbone.cache` out (the default: cache/ in the results folder).
+    var writeCache = true
+    /// Top-level lines appended as they are (e.g. `keep: 2`).
+    var extra: [String] = []
     var epochs = 2
     var batchSize = 8
     var depth = 1
@@ -44,7 +48,7 @@ struct SweepFileText {
         backbone:
           name: resnet50
           weights: \(weights)
-        \(fallback.map { "  fallback: \($0)\n" } ?? "")  cache: \(cachePath)
+        \(fallback.map { "  fallback: \($0)\n" } ?? "")\(writeCache ? "  cache: \(cachePath)" : "  # cache: the default, <results>/cache")
         train:
           epochs: \(epochs)
           batch_size: \(batchSize)
@@ -61,7 +65,7 @@ struct SweepFileText {
         seed: 0
         retries: \(retries)
         trial_timeout: \(trialTimeout)
-
+        \(extra.map { $0 + "\n" }.joined())
         """
     }
 }

@@ -71,6 +71,11 @@ final class SchemaTests: XCTestCase {
 
         let clash = Support.issues("name: a\ntrain: {head: {depth: 3, widths: [64]}}\n")
         XCTAssertEqual(clash.map(\.keyPath), ["train.head.depth"], "\(clash)")
+        // A swept widths wins over a depth under train:, as every grid value does.
+        let over = try Support.plan("name: a\ntrain: {head: {depth: 1}}\ngrid:\n  widths: [[32, 16], [8]]\n")
+        XCTAssertEqual(over.trials.map(\.config.train.head.depth), [2, 1])
+        let sweptDepth = Support.issues("name: a\ntrain: {head: {widths: [64]}}\ngrid:\n  depth: [1, 2]\n")
+        XCTAssertEqual(sweptDepth.map(\.keyPath), ["grid.depth"], "\(sweptDepth)")
         let bad = Support.issues("name: a\ntrain: {head: {widths: [64, 0]}}\n")
         XCTAssertEqual(bad.map(\.keyPath), ["train.head.widths[1]"], "\(bad)")
     }

@@ -188,7 +188,8 @@ public enum SweepSchema {
         for e in entries {
             let isSection = e.type.hasPrefix("mapping")
             if isSection && !out.isEmpty { out += "\n" }
-            let head = e.path + ": " + e.type + (e.defaultValue.isEmpty ? "" : "; default " + e.defaultValue)
+            let head = e.path + ": " + e.type + (e.defaultValue.isEmpty ? "" : e.defaultValue == "required" ? "; required"
+                                                  : "; default " + e.defaultValue)
             for (i, line) in wrap(head, width: width - 8).enumerated() { out += (i == 0 ? "" : "        ") + line + "\n" }
             let meaning = e.meaning + (e.gridName.map { "; sweepable as grid.\($0)" } ?? "")
             for line in wrap(meaning, width: width - 4) { out += "    " + line + "\n" }

@@ -12,7 +12,7 @@ public enum DecodeCheck {
     public static func problems(_ dataset: LabelledImages, streams: Int,
                                 progress: @Sendable (Int) -> Void = { _ in }) -> [DataProblem] {
         let n = dataset.count
-        let results = Slots(count: n)
+        let results = LockedSlots<String>(count: n)
         let chunk = 16
         let chunks = (n + chunk - 1) / chunk
         let done = Counter()
@@ -34,14 +34,6 @@ public enum DecodeCheck {
             guard let reason = results[i] else { return nil }
             return DataProblem(.badImage, file: dataset.imageURL(i).path, "does not decode: \(reason)")
         }
-    }
-
-    private final class Slots: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [String?]
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ v: String) { lock.withLock { values[i] = v } }
-        subscript(i: Int) -> String? { lock.withLock { values[i] } }
     }
 
     private final class Counter: @unchecked Sendable {

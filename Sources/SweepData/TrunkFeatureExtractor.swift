@@ -71,7 +71,7 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
         let preprocessing = self.preprocessing
         for start in stride(from: 0, to: paths.count, by: batchSize) {
             let batch = Array(paths[start..<min(paths.count, start + batchSize)])
-            let errors = ErrorSlots(count: batch.count)
+            let errors = LockedSlots<ImageError>(count: batch.count)
             let values = preprocessing.valuesPerImage
             try runner.run(0..<batch.count, load: { i, slot in
                 do throws(ImageError) {
@@ -117,14 +117,3 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
     }
 }
 
-/// Per-image errors of one batch, set from the trunk's streams.
-private final class ErrorSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [ImageError?]
-
-    init(count: Int) { errors = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ error: ImageError) { lock.withLock { errors[i] = error } }
-
-    subscript(i: Int) -> ImageError? { lock.withLock { errors[i] } }
-}

@@ -45,6 +45,25 @@ public enum TrunkPreparation {
     }
 }
 
+extension TrunkPreparation {
+    /// Whether `prepare` will find the weights, without reading them (for `sweep validate` and
+    /// `--dry-run`): an error when the ImageNet file is missing and there is no fallback, a
+    /// warning when the fallback will be used.
+    public static func check(_ spec: BackboneSpec) -> (error: String?, warning: String?) {
+        guard case .imagenet = spec.weights else { return (nil, nil) }
+        do {
+            _ = try WeightsSource.imagenet.resolvedPath()
+            return (nil, nil)
+        } catch {
+            if spec.fallback == .random {
+                return (nil, "\(error). backbone.fallback is random: the run will use RANDOM trunk weights")
+            }
+            return ("backbone.weights: \(error). To train on random trunk weights instead (much weaker features), "
+                    + "set backbone.fallback: random or backbone.weights: random", nil)
+        }
+    }
+}
+
 /// A `FeatureExtractor` that loads the weights and builds the trunk only when the feature
 /// cache misses, so a cached run never reads the 100 MB weights file twice.
 public final class LazyTrunkExtractor: FeatureExtractor, @unchecked Sendable {

@@ -109,15 +109,19 @@ enum Summary {
 enum PlanChecking {
     /// Prints warnings; prints errors and exits with status 1 when there are any.
     static func report(_ plan: SweepPlan, catalog: PluginCatalog) throws {
+        let weights = TrunkPreparation.check(plan.spec.backbone)
         let findings: PlanCheck.Findings?
         do {
             findings = try PlanCheck.checkExisting(plan, catalog: catalog)
         } catch {
+            weights.error.map { printError("error: \($0)") }
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        for warning in findings?.warnings ?? [] { printError("warning: \(warning)") }
-        guard let errors = findings?.errors, !errors.isEmpty else { return }
+        let warnings = [weights.warning].compactMap { $0 } + (findings?.warnings ?? [])
+        let errors = [weights.error].compactMap { $0 } + (findings?.errors ?? [])
+        for warning in warnings { printError("warning: \(warning)") }
+        guard !errors.isEmpty else { return }
         for error in errors { printError("error: \(error)") }
         throw ExitCode(1)
     }

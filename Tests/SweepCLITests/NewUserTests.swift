@@ -55,7 +55,10 @@ final class NewUserTests: CLITestCase {
         file.fallback = nil
         file.epochs = 1
         file.grid = [("lr", "[0.001]")]
-        let outcome = try run(["run", try write(file, to: "nofallback.yaml")])
+        let validate = try run(["validate", try write(file, to: "nofallback.yaml")], timeout: 120)
+        assertExit(validate, 1, "validate without the fallback")
+        XCTAssertTrue(validate.stderr.contains("backbone.fallback: random"), validate.stderr)
+        let outcome = try run(["run", "nofallback.yaml"])
         assertExit(outcome, 1, "run without the fallback")
         XCTAssertTrue(outcome.stderr.contains("resnet50-0676ba61.pth"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("backbone.fallback: random"), outcome.stderr)

@@ -70,13 +70,14 @@ struct DataCommand: ParsableCommand {
                 for a sweep (images without labels, classes without images, rare classes: their \
                 effect on pos_weight: auto, the split and ROC AUC).
 
-                CSV data sets, two layouts, a header first, image paths relative to the CSV's folder:
-                  filename,desert,sea,trees        one 0/1 column per class (0, 1, 0.0 or 1.0)
+                CSV data sets: a header first; image paths relative to the CSV's folder.
+                One 0/1 column per class (0, 1, 0.0 or 1.0):
+                  filename,desert,sea,trees
                   img/1.jpg,1,0,1
-                or
-                  filename,labels                  the labels of each image, separated by spaces
-                  img/1.jpg,desert trees           or ';' (empty: no label); the classes are every
-                  img/2.jpg,sea                    label used, sorted
+                or each image's labels, separated by spaces or ';' (an empty cell: no
+                label; the classes are every label used, sorted):
+                  filename,labels
+                  img/1.jpg,desert trees
                 Fields holding commas or quotes are quoted as RFC 4180 says ("a, b.jpg").
                 """)
 

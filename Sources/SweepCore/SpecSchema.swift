@@ -168,10 +168,15 @@ enum SpecSchema {
 public enum SweepSchema {
     /// One key: path, type, default, meaning, and its grid name when sweepable.
     public struct Entry: Sendable, Equatable {
+        /// The dotted key path, e.g. `train.optimizer.lr`.
         public let path: String
+        /// The values it takes, e.g. `number > 0`.
         public let type: String
+        /// Its default in words (empty for sections).
         public let defaultValue: String
+        /// What it means, including what a path is relative to.
         public let meaning: String
+        /// The name it is swept under in `grid:`, when it can be swept.
         public let gridName: String?
     }
 

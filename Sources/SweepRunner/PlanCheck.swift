@@ -16,13 +16,17 @@ import SweepPluginAPI
 public enum PlanCheck {
     /// The errors of a check, thrown by `sweep run` before any work.
     public struct Failure: Error, CustomStringConvertible {
+        /// One sentence per error.
         public var messages: [String]
+        /// The errors, one `error:` line each (the first prefix is the caller's).
         public var description: String { messages.joined(separator: "\nerror: ") }
     }
 
     /// What the check found: errors stop the run; warnings are said and the run goes on.
     public struct Findings: Sendable, Equatable {
+        /// What makes the plan unrunnable (an undefined objective, a loss that cannot be built).
         public var errors: [String] = []
+        /// What will be NaN but does not stop the run (an undefined metric that is not the objective).
         public var warnings: [String] = []
     }
 

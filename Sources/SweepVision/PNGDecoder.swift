@@ -41,6 +41,7 @@ enum PNGDecoder {
         }
         let w = Int(width), h = Int(height), count = w * h
         let sample = bitDepth == 16 ? 2 : 1, ch = Int(channels)
+        // raw: (h, w, ch) samples of `sample` bytes each, big-endian; pixels: (h, w, 3)
         var pixels = [UInt8](repeating: 0, count: count * 3)
         pixels.withUnsafeMutableBufferPointer { out in
             guard let dst = out.baseAddress else { return }

@@ -44,6 +44,23 @@ struct SpecKey {
     }
 }
 
+extension SpecKey.Reading {
+    /// A value that is one of `E`'s raw values (listed in errors and `sweep schema`), stored by `set`.
+    static func choice<E: RawRepresentable & CaseIterable & SendableMetatype>(_ type: E.Type, set: @escaping @Sendable (inout SweepSpec, E) -> Void)
+        -> Self where E.RawValue == String {
+        .value(.choice(E.allCases.map(\.rawValue))) { spec, value in
+            if let e = E(rawValue: value.string ?? "") { set(&spec, e) }
+        }
+    }
+
+    /// A true/false value, stored by `set`.
+    static func flag(set: @escaping @Sendable (inout SweepSpec, Bool) -> Void) -> Self {
+        .value(.boolean) { spec, value in
+            if case .bool(let b) = value { set(&spec, b) }
+        }
+    }
+}
+
 enum SpecSchema {
     private static let positive = Bound(value: 0, inclusive: false)
 
@@ -57,16 +74,10 @@ enum SpecSchema {
             SpecKey(path: "data.path", reading: .value(.path) { $0.data.path = $1.string ?? $0.data.path }, defaultText: "data/miml",
                     meaning: "the data set: a .csv file (see `CSV data sets` in the README) or a MIML folder; relative to the "
                         + "working directory sweep runs in, not to the sweep file"),
-            SpecKey(path: "data.format", reading: .value(.choice(DataSpec.Format.allCases.map(\.rawValue))) {
-                        $0.data.format = DataSpec.Format(rawValue: $1.string ?? "") ?? $0.data.format
-                    },
-                    defaultText: "from data.path",
+            SpecKey(path: "data.format", reading: .choice(DataSpec.Format.self) { $0.data.format = $1 }, defaultText: "from data.path",
                     meaning: "csv (a .csv file) or miml (a folder holding `miml data.mat` and original_images/); by default "
                         + "a path ending in .csv is csv and a folder with `miml data.mat` is miml"),
-            SpecKey(path: "data.synthesize_if_missing", reading: .value(.boolean) {
-                        if case .bool(let b) = $1 { $0.data.synthesizeIfMissing = b }
-                    },
-                    defaultText: "false",
+            SpecKey(path: "data.synthesize_if_missing", reading: .flag { $0.data.synthesizeIfMissing = $1 }, defaultText: "false",
                     meaning: "when data.path does not exist, generate the SYNTHETIC MIML stand-in there (2000 drawn scenes, "
                         + "said in the log and the results); miml only. Off: a missing path is an error"),
             SpecKey(path: "data.validation", reading: .value(.real(lower: positive, upper: Bound(value: 1, inclusive: false))) {
@@ -75,8 +86,7 @@ enum SpecSchema {
                     defaultText: "0.3", meaning: "share of the images held out for validation: int(N x validation) of them"),
             SpecKey(path: "data.split_seed", reading: .value(.integer(min: 0)) { $0.data.splitSeed = $1.integer }, defaultText: "0",
                     meaning: "seed of the train/validation split"),
-            SpecKey(path: "data.stratified", reading: .value(.boolean) { if case .bool(let b) = $1 { $0.data.stratified = b } },
-                    defaultText: "false",
+            SpecKey(path: "data.stratified", reading: .flag { $0.data.stratified = $1 }, defaultText: "false",
                     meaning: "iterative stratification (Sechidis et al. 2011, rows visited in a seeded random order) "
                         + "instead of torch's random_split (the notebook's)"),
             SpecKey(path: "backbone", reading: .section(shorthand: nil), defaultText: "", meaning: "the frozen trunk whose features are cached"),
@@ -87,9 +97,7 @@ enum SpecSchema {
                     meaning: "imagenet: torchvision's resnet50-0676ba61.pth from $TORCH_HOME/hub/checkpoints (default "
                         + "~/.cache/torch/hub/checkpoints); random or random:SEED: seeded random weights; or a .pth/.safetensors "
                         + "file, relative to the working directory"),
-            SpecKey(path: "backbone.fallback", reading: .value(.choice(BackboneSpec.Fallback.allCases.map(\.rawValue))) {
-                        $0.backbone.fallback = BackboneSpec.Fallback(rawValue: $1.string ?? "") ?? $0.backbone.fallback
-                    },
+            SpecKey(path: "backbone.fallback", reading: .choice(BackboneSpec.Fallback.self) { $0.backbone.fallback = $1 },
                     defaultText: "error",
                     meaning: "when the imagenet file is not found: error (stop before any work, saying where it looked) or "
                         + "random (use random weights, said in the log and the results)"),

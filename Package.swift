@@ -32,9 +32,12 @@ let package = Package(
         .systemLibrary(name: "CMatio", providers: [.apt(["libmatio-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        // the one CSV reader and writer (RFC 4180) of every CSV sweep reads or writes
+        .target(name: "SweepCSV"),
         // numerics
         .target(name: "SweepTensor", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
-        .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG"], swiftSettings: strict),
+        .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG", "CPNG"], swiftSettings: strict),
         .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"]),
         .target(name: "SweepPluginAPI"),
         // plugins: built-ins and the user's folders under plugins/, both registered by the
@@ -50,16 +53,16 @@ let package = Package(
         // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
                 swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
-        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"]),
+        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG", "SweepCSV"]),
         // orchestration (no numerics)
-        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
+        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "SweepCSV", "Yams"]),
         .target(name: "SweepRunner", dependencies: [
             "SweepCore", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
             "SweepRunner", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
-            "SweepVision", "SweepTrain",
+            "SweepVision", "SweepTrain", "SweepCSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
@@ -69,14 +72,15 @@ let package = Package(
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
+        .testTarget(name: "SweepCSVTests", dependencies: ["SweepCSV"]),
         .testTarget(name: "SweepVisionTests", dependencies: ["SweepVision"]),
         .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepVision", "SweepTestSupport"]),
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI",
                                                              "SweepTestSupport"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
-        .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
+        .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepPlugins", "SweepTestSupport"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",

@@ -13,9 +13,11 @@ struct GridDecoder {
     }
 
     /// Keys of the file that are not training parameters, to explain why they cannot be swept.
-    private static let notTraining = Set(SpecDecoder.topKeys + SpecDecoder.dataKeys + SpecDecoder.backboneKeys
-                                         + ["metrics", "objective", "train.metrics", "train.objective"])
-        .union(SpecDecoder.dataKeys.map { "data." + $0 }).union(SpecDecoder.backboneKeys.map { "backbone." + $0 })
+    private static let notTraining: Set<String> = {
+        let other = SpecSchema.keys.filter { !$0.path.hasPrefix("train.") || $0.path.hasPrefix("train.metrics")
+            || $0.path.hasPrefix("train.objective") }
+        return Set(other.map(\.path) + other.map(\.key) + ["metrics", "objective"])
+    }()
 
     func decode(_ node: SpecNode) -> Result {
         var result = Result()

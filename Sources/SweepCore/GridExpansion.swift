@@ -18,7 +18,7 @@ struct GridExpansion {
             return overflow ? limit + 1 : min(p, limit + 1)
         }
         guard total <= limit else {
-            let location = axes.first.flatMap { decoded.grid.locations[$0.name] } ?? decoded.train.locations["train"]
+            let location = axes.first.flatMap { decoded.grid.locations[$0.name] } ?? decoded.locations["train"]
             diagnostics.add(location ?? .argument("grid"), "grid", "more than \(limit) trials")
             return []
         }
@@ -51,7 +51,7 @@ struct GridExpansion {
 
     /// The training settings at one grid point, or nil (with an issue) when they do not fit together.
     private func resolve(_ point: [SweptParameter]) -> TrainConfig? {
-        var config = decoded.train.config
+        var config = decoded.spec.train
         var swept: [String: String] = [:]  // path -> parameter name
         for p in point {
             guard let parameter = TrainParameters.find(p.name) else { continue }
@@ -64,15 +64,32 @@ struct GridExpansion {
                 diagnostics.add(location, "grid." + name, reason)
                 return
             }
-            let written = paths.compactMap { decoded.train.locations[$0] }.first
-            let section = paths.compactMap { decoded.train.locations[String($0.split(separator: ".").prefix(2).joined(separator: "."))] }.first
-            diagnostics.add(written ?? section ?? decoded.train.locations["train"] ?? .argument("train"), path, reason)
+            let written = paths.compactMap { decoded.locations[$0] }.first
+            let section = paths.compactMap { decoded.locations[String($0.split(separator: ".").prefix(2).joined(separator: "."))] }.first
+            diagnostics.add(written ?? section ?? decoded.locations["train"] ?? .argument("train"), path, reason)
         }
         let wd = "train.optimizer.weight_decay"
-        if !decoded.train.explicit.contains(wd) && swept[wd] == nil {
+        if !decoded.explicit.contains(wd) && swept[wd] == nil {
             config.optimizer.weightDecay = OptimizerConfig.defaultWeightDecay(config.optimizer.name)
         }
         var ok = true
+        // `widths` gives the hidden layers, `depth` is then their count; the halving widths are
+        // kept as `depth` alone, so both spellings of one head are one trial with one id. A
+        // swept value wins over a `train:` one, as everywhere; two at the same level must agree.
+        if let widths = config.head.widths {
+            let widthsSwept = swept["train.head.widths"] != nil, depthSwept = swept["train.head.depth"] != nil
+            let depthAtSameLevel = widthsSwept ? depthSwept : (depthSwept || decoded.explicit.contains("train.head.depth"))
+            if depthAtSameLevel && config.head.depth != widths.count {
+                let reason = depthSwept && !widthsSwept
+                    ? "sweeps the depth while train.head.widths fixes the hidden layers (\(widths)); sweep grid.widths instead"
+                    : "train.head.depth \(config.head.depth) and train.head.widths \(widths) (\(widths.count) hidden layer(s)) "
+                        + "disagree; give one of the two"
+                blame(["train.head.depth", "train.head.widths"], "train.head.depth", reason)
+                ok = false
+            }
+            config.head.depth = widths.count
+            if widths == HeadConfig.halvingWidths(depth: widths.count) { config.head.widths = nil }
+        }
         switch config.schedule.name {
         case .cosine where config.schedule.tMax == nil:
             blame(["train.schedule.name"], "train.schedule.t_max", "required for the cosine schedule")

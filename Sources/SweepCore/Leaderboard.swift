@@ -1,8 +1,10 @@
 import Foundation
+import SweepCSV
 
 /// Ranks trial records by the sweep's objective and renders `leaderboard.csv` (pure: the
 /// caller writes the file). Order: complete trials, then pruned, diverged and failed ones;
-/// within each, by objective (best first, direction-aware; no value last), ties by id.
+/// within each, by the objective (best first, direction-aware; no value last); ties by the lower
+/// validation loss at the best epoch, then by the trial earlier in the plan (then by id).
 public struct Leaderboard: Sendable {
     /// The swept parameters' names, one column each, in grid order.
     public var parameterNames: [String]
@@ -10,18 +12,22 @@ public struct Leaderboard: Sendable {
     public var metricNames: [String]
     /// What ranks the trials.
     public var objective: Objective
+    /// Plan position of each trial id, for the last tie-break (earlier first).
+    public var planOrder: [String: Int]
 
     /// A leaderboard with these columns, ranked by `objective`.
-    public init(parameterNames: [String], metricNames: [String], objective: Objective) {
+    public init(parameterNames: [String], metricNames: [String], objective: Objective, planOrder: [String: Int] = [:]) {
         self.parameterNames = parameterNames
         self.metricNames = metricNames
         self.objective = objective
+        self.planOrder = planOrder
     }
 
-    /// The columns of a sweep: its grid parameters, `loss` and its metrics.
-    public init(spec: SweepSpec) {
-        self.init(parameterNames: spec.parameterNames, metricNames: ["loss"] + spec.train.metrics.map(\.name),
-                  objective: spec.train.objective)
+    /// The columns of a sweep: its grid parameters, `loss` and its metrics; ties by plan order.
+    public init(plan: SweepPlan) {
+        self.init(parameterNames: plan.spec.parameterNames, metricNames: ["loss"] + plan.spec.train.metrics.map(\.name),
+                  objective: plan.spec.train.objective,
+                  planOrder: Dictionary(plan.trials.map { ($0.id, $0.index) }, uniquingKeysWith: { a, _ in a }))
     }
 
     private static func group(_ state: TrialState) -> Int {
@@ -44,15 +50,23 @@ public struct Leaderboard: Sendable {
             case let (x?, y?) where x != y: return objective.direction.isBetter(x, than: y)
             case (_?, nil): return true
             case (nil, _?): return false
-            default: return a.id < b.id
+            default: break
             }
+            let la = a.best?.val["loss"].flatMap { $0.isFinite ? $0 : nil }
+            let lb = b.best?.val["loss"].flatMap { $0.isFinite ? $0 : nil }
+            if let x = la, let y = lb, x != y { return x < y }
+            let pa = planOrder[a.id] ?? Int.max, pb = planOrder[b.id] ?? Int.max
+            return pa != pb ? pa < pb : a.id < b.id
         }
     }
 
-    /// `rank, id, state, <parameters>, best_epoch, val_<metrics>, final_train_loss, seconds`.
+    /// `rank, id, state, <parameters>, best_epoch, val_<metrics>, train_loss, epochs,
+    /// final_train_loss, seconds, reason`: the `val_` columns and `train_loss` are the best
+    /// epoch's; `epochs` counts the completed epochs and `final_train_loss` is the last one's;
+    /// `reason` says why a trial failed or diverged.
     public var header: [String] {
         ["rank", "id", "state"] + parameterNames + ["best_epoch"] + metricNames.map { "val_" + $0 }
-            + ["final_train_loss", "seconds"]
+            + ["train_loss", "epochs", "final_train_loss", "seconds", "reason"]
     }
 
     /// One row per record, ranked; empty cells where a value is missing.
@@ -63,15 +77,18 @@ public struct Leaderboard: Sendable {
             for name in parameterNames { row.append(r.parameters[name]?.description ?? "") }
             row.append(r.bestEpoch.map(String.init) ?? "")
             for name in metricNames { row.append(best?.val[name].map(Leaderboard.number) ?? "") }
+            row.append(best?.train["loss"].map(Leaderboard.number) ?? "")
+            row.append("\(r.epochs.count)")
             row.append(r.epochs.last?.train["loss"].map(Leaderboard.number) ?? "")
             row.append(String(format: "%.3f", r.timings.seconds))
+            row.append(r.failure?.reason ?? "")
             return row
         }
     }
 
-    /// The whole CSV file: header and rows, RFC 4180 quoting, `\n` line ends.
+    /// The whole CSV file, written by `CSVWriter` (RFC 4180).
     public func csv(_ records: [TrialRecord]) -> String {
-        ([header] + rows(records)).map { $0.map(Leaderboard.quoted).joined(separator: ",") + "\n" }.joined()
+        CSVWriter(header: header).document(rows(records))
     }
 
     /// Shortest round-trip form; `nan`, `inf`, `-inf` for non-finite values.
@@ -79,10 +96,5 @@ public struct Leaderboard: Sendable {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         return "\(x)"
-    }
-
-    static func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

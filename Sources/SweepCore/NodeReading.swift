@@ -36,9 +36,35 @@ struct NodeReader {
         case .real(let lower, let upper): return real(node, path, lower: lower, upper: upper).map(SweptValue.number)
         case .choice(let choices): return choice(node, path, choices).map(SweptValue.string)
         case .boolean: return bool(node, path).map(SweptValue.bool)
-        case .lossName: return word(node, path).map(SweptValue.string)
+        case .lossName, .path: return word(node, path).map(SweptValue.string)
         case .pluginValue: return pluginValue(node, path)
+        case .integers(let min): return integers(node, path, min: min).map { .numbers($0.map(Double.init)) }
+        case .weights: return weights(node, path).map(SweptValue.string)
         }
+    }
+
+    /// A list of integers, each >= `min` (an empty list is allowed).
+    func integers(_ node: SpecNode, _ path: String, min: Int) -> [Int]? {
+        guard let items = node.items else {
+            fail(node, path, "must be a list of integers, e.g. [1024, 512], got \(node.shown)")
+            return nil
+        }
+        var values: [Int] = []
+        for (i, item) in items.enumerated() {
+            guard let x = integer(item, "\(path)[\(i)]", min: min) else { return nil }
+            values.append(x)
+        }
+        return values
+    }
+
+    /// `imagenet`, `random`, `random:SEED` or a file path (whether the file exists is checked later).
+    func weights(_ node: SpecNode, _ path: String) -> String? {
+        guard let text = word(node, path) else { return nil }
+        if text.hasPrefix("random:"), UInt64(text.dropFirst("random:".count)) == nil {
+            fail(node, path, "must be imagenet, random, random:SEED (SEED a non-negative integer) or a weights file, got '\(text)'")
+            return nil
+        }
+        return text
     }
 
     /// The number a scalar holds, if it is a YAML int or float (`1e-4`, `10`, `1_000`).

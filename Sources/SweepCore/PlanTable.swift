@@ -2,14 +2,23 @@
 extension SweepPlan {
     /// A heading (`scene: 54 trials (dropout 3 × lr 3 × ...)`), the fixed settings, and one
     /// row per trial: number, id and each swept value, columns aligned.
-    public func table() -> String {
+    ///
+    /// - Parameter finished: the states of trials already recorded in the results folder; when
+    ///   not empty, a `finished` column marks them and the heading says how many will run.
+    public func table(finished: [String: TrialState] = [:]) -> String {
         let train = spec.train
         var lines = ["\(spec.name): \(summary)"]
-        let swept = Set(spec.grid.map(\.path))
+        let done = trials.filter { finished[$0.id] != nil }.count
+        if done > 0 {
+            lines.append("already finished: \(done) of \(trials.count) (marked below); `sweep run` runs the other \(trials.count - done)")
+        }
+        var swept = Set(spec.grid.map(\.path))
+        if swept.contains("train.head.widths") { swept.insert("train.head.depth") }
+        let head = train.head.widths.map { "widths \(SweptValue.numbers($0.map(Double.init)))" } ?? "depth \(train.head.depth)"
         let fixed: [(path: String, text: String)] = [
             ("train.epochs", "epochs \(train.epochs)"),
             ("train.batch_size", "batch \(train.batchSize)"),
-            ("train.head.depth", "depth \(train.head.depth)"),
+            ("train.head.depth", head),
             ("train.head.dropout", "dropout \(SweptValue.number(train.head.dropout))"),
             ("train.optimizer.name", train.optimizer.name.rawValue),
             ("train.optimizer.lr", "lr \(SweptValue.number(train.optimizer.lr))"),
@@ -21,8 +30,11 @@ extension SweepPlan {
         lines.append("data: \(spec.data.format.rawValue) at \(spec.data.path), validation \(SweptValue.number(spec.data.validation))"
                      + (spec.data.stratified ? " stratified" : "") + ", split seed \(spec.data.splitSeed); "
                      + "backbone: \(spec.backbone.name) \(spec.backbone.weights); workers \(spec.workers)")
-        let header = ["#", "id"] + spec.parameterNames
-        let rows = trials.map { t in ["\(t.index + 1)", t.id] + t.parameters.map(\.value.description) }
+        let marks = !finished.isEmpty
+        let header = ["#", "id"] + spec.parameterNames + (marks ? ["finished"] : [])
+        let rows = trials.map { t in
+            ["\(t.index + 1)", t.id] + t.parameters.map(\.value.description) + (marks ? [finished[t.id]?.rawValue ?? "-"] : [])
+        }
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         for row in [header] + rows {
             let cells = row.enumerated().map { c, cell in

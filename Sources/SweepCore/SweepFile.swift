@@ -13,9 +13,12 @@ public enum SweepFile {
     ///   - catalog: the loss and metric plugins that names are checked against.
     ///   - workingDirectory: the folder that relative data and weights paths start from.
     ///   - defaultWorkers: `workers` when the file does not say (the number of cores).
+    ///   - resultsRoot: the folder of `<name>/` results (`sweep run --results`); the feature
+    ///     cache defaults to `<resultsRoot>/cache`.
     public static func load(path: String, overrides: [String] = [], catalog: PluginCatalog,
                             workingDirectory: String = FileManager.default.currentDirectoryPath,
-                            defaultWorkers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(SpecErrors) -> SweepPlan {
+                            defaultWorkers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            resultsRoot: String = "results") throws(SpecErrors) -> SweepPlan {
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw SpecErrors([SpecIssue(.file(path: path, line: 1, column: 1), "", "cannot read the sweep file")])
@@ -28,7 +31,7 @@ public enum SweepFile {
             return FileManager.default.fileExists(atPath: target.path)
         }
         return try parse(text, displayPath: path, overrides: overrides, catalog: catalog,
-                         fileExists: exists, defaultWorkers: defaultWorkers)
+                         fileExists: exists, defaultWorkers: defaultWorkers, resultsRoot: resultsRoot)
     }
 
     /// Validates and expands sweep-file text (the pure part of `load`).
@@ -36,7 +39,8 @@ public enum SweepFile {
     /// - Parameters:
     ///   - fileExists: whether a data or weights path (relative to the working directory) exists.
     public static func parse(_ text: String, displayPath: String, overrides: [String] = [], catalog: PluginCatalog,
-                             fileExists: @escaping (String) -> Bool, defaultWorkers: Int) throws(SpecErrors) -> SweepPlan {
+                             fileExists: @escaping (String) -> Bool, defaultWorkers: Int,
+                             resultsRoot: String = "results") throws(SpecErrors) -> SweepPlan {
         let diagnostics = Diagnostics()
         let place = Placer.file(displayPath)
         let start = place(line: 1, column: 1)
@@ -45,7 +49,7 @@ public enum SweepFile {
         }
         root = Overrides.apply(overrides, to: root, diagnostics: diagnostics)
         let decoder = SpecDecoder(reader: NodeReader(diagnostics: diagnostics), catalog: catalog,
-                                  fileExists: fileExists, defaultWorkers: max(1, defaultWorkers))
+                                  fileExists: fileExists, defaultWorkers: max(1, defaultWorkers), resultsRoot: resultsRoot)
         guard let decoded = decoder.decode(root), diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
         let trials = GridExpansion(decoded: decoded, catalog: catalog, diagnostics: diagnostics).trials()
         guard diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }

@@ -20,6 +20,8 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     public var retries: Int = 1
     /// Seconds a trial may run before its worker is killed (> 0).
     public var trialTimeout: Double = 600
+    /// How many checkpoints to keep: those of the top `keep` complete trials (`best` links the first).
+    public var keep: Int = 1
 
     /// A spec with every other setting at its default.
     public init(name: String, workers: Int) {
@@ -30,6 +32,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case name, data, backbone, train, grid, workers, seed, retries
         case trialTimeout = "trial_timeout"
+        case keep
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,6 +46,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         try c.encode(seed, forKey: .seed)
         try c.encode(retries, forKey: .retries)
         try c.encode(trialTimeout, forKey: .trialTimeout)
+        try c.encode(keep, forKey: .keep)
     }
 
     /// The swept parameters' names, in grid order (the leaderboard's parameter columns).
@@ -59,13 +63,14 @@ public struct DataSpec: Sendable, Hashable, Codable {
         case csv
     }
 
-    /// The layout of `path`.
+    /// The layout of `path` (inferred from it when the file does not say).
     public var format: Format = .miml
     /// Relative to the working directory `sweep` runs in (the repository root for
     /// `sweep run sweeps/scene.yaml`), not to the sweep file's folder.
     public var path: String = "data/miml"
     /// When `path` does not exist, generate the synthetic MIML stand-in there (miml only).
-    public var synthesizeIfMissing: Bool = true
+    /// Off unless the sweep file asks: a mistyped path must be an error, not made-up data.
+    public var synthesizeIfMissing: Bool = false
     /// Fraction of the images held out for validation, in (0, 1).
     public var validation: Double = 0.3
     /// Seed of the train/validation split.
@@ -91,25 +96,30 @@ public struct BackboneSpec: Sendable, Hashable, Codable {
     public enum Weights: Sendable, Hashable, Codable, CustomStringConvertible {
         /// torchvision's IMAGENET1K_V1 (`resnet50-0676ba61.pth`), found in the usual caches.
         case imagenet
-        /// Seeded random initialisation.
-        case random
+        /// Seeded random initialisation (`random` is seed 0, `random:SEED` any other).
+        case random(seed: UInt64)
         /// A `.pth` or `.safetensors` file (relative to the working directory).
         case file(String)
 
         public var description: String {
             switch self {
             case .imagenet: return "imagenet"
-            case .random: return "random"
+            case .random(let seed): return seed == 0 ? "random" : "random:\(seed)"
             case .file(let path): return path
             }
         }
 
-        /// Reads `imagenet`, `random` or a path.
+        /// Reads `imagenet`, `random`, `random:SEED` or a path (`random:x` is a path too; the
+        /// sweep-file reader rejects it first).
         public init(_ text: String) {
-            switch text {
-            case "imagenet": self = .imagenet
-            case "random": self = .random
-            default: self = .file(text)
+            if text == "imagenet" {
+                self = .imagenet
+            } else if text == "random" {
+                self = .random(seed: 0)
+            } else if text.hasPrefix("random:"), let seed = UInt64(text.dropFirst("random:".count)) {
+                self = .random(seed: seed)
+            } else {
+                self = .file(text)
             }
         }
 
@@ -135,9 +145,11 @@ public struct BackboneSpec: Sendable, Hashable, Codable {
     public var name: String = "resnet50"
     /// The trunk weights.
     public var weights: Weights = .imagenet
-    /// Used when `weights` is `imagenet` and they are not found.
-    public var fallback: Fallback = .random
-    /// Feature cache folder (relative to the working directory).
+    /// Used when `weights` is `imagenet` and they are not found. No fallback unless the sweep
+    /// file asks: a run on random weights must be chosen, not stumbled into.
+    public var fallback: Fallback = .error
+    /// Feature cache folder (relative to the working directory); the sweep-file reader makes
+    /// the default `<results folder>/cache`.
     public var cache: String = "results/cache"
 
     /// The defaults.

@@ -32,15 +32,30 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     }
 }
 
-/// The MLP head: `depth` hidden blocks Linear -> BatchNorm1d -> ReLU -> Dropout, widths halving.
+/// The MLP head: `depth` hidden blocks Linear -> BatchNorm1d -> ReLU -> Dropout, widths halving
+/// from the trunk's features unless `widths` gives them.
 public struct HeadConfig: Sendable, Hashable, Codable {
+    /// The trunk's features (ResNet50's pooled 2048), where the halving widths start.
+    public static let trunkFeatures = 2048
+
     /// Hidden blocks (0 = a linear probe; 2 = the notebook's head).
     public var depth: Int = 2
+    /// The hidden blocks' widths when they are not the halving ones; `depth` is then their count.
+    /// Nil for the halving widths (so `widths: [1024, 512]` and `depth: 2` are the same trial).
+    public var widths: [Int]?
     /// Dropout probability in [0, 1); 0 leaves the Dropout layers out.
     public var dropout: Double = 0.3
 
     /// The defaults.
     public init() {}
+
+    /// The widths of `depth` halving blocks: 1024, 512, ... (at least 1).
+    public static func halvingWidths(depth: Int) -> [Int] {
+        (0..<max(0, depth)).map { max(1, trunkFeatures >> min($0 + 1, 62)) }
+    }
+
+    /// The hidden widths the head has.
+    public var hiddenWidths: [Int] { widths ?? HeadConfig.halvingWidths(depth: depth) }
 }
 
 /// Optimisers, PyTorch-exact.

@@ -1,58 +1,15 @@
 import SweepPluginAPI
 
-/// Reads the `train:` section. Loss parameters are kept as written (the grid may change the
-/// loss); metrics are resolved against their plugins here, and the objective's metric is
-/// added to `metrics` when it is not listed.
+/// Reads the parts of `train:` that name plugins: the loss (parameters kept as written, since
+/// the grid may change the loss), the metrics (resolved against their plugins) and the
+/// objective (its metric added to `metrics` when not listed). The rest of `train:` is read by
+/// `SpecDecoder` with the key table.
 struct TrainDecoder {
     let reader: NodeReader
     let catalog: PluginCatalog
 
-    /// The base settings, which paths the file set explicitly, and where each was written.
-    struct Result {
-        var config = TrainConfig()
-        var explicit: Set<String> = []
-        var locations: [String: SpecLocation] = [:]
-    }
-
-    static let keys = ["epochs", "batch_size", "head", "optimizer", "schedule", "loss", "metrics", "objective", "threshold"]
-    static let sections: [String: (keys: [String], shorthand: String?)] = [
-        "head": (["depth", "dropout"], nil),
-        "optimizer": (["name", "lr", "weight_decay", "momentum", "nesterov"], "name"),
-        "schedule": (["name", "t_max", "eta_min", "step_size", "gamma", "step"], "name"),
-    ]
-
-    /// Reads `node` (nil when the file has no `train:`; `fallback` is then where to report).
-    func decode(_ node: SpecNode?, fallback: SpecLocation) -> Result {
-        var result = Result()
-        result.locations["train"] = node?.location ?? fallback
-        result.config.metrics = defaultMetrics()
-        guard let node else {
-            decodeObjective(nil, &result)
-            return result
-        }
-        guard let f = reader.mapping(node, "train", allowed: TrainDecoder.keys) else { return result }
-        for key in ["epochs", "batch_size", "threshold"] {
-            if let n = f[key] { leaf(n, "train." + key, &result) }
-        }
-        for section in ["head", "optimizer", "schedule"] {
-            guard let n = f[section], let spec = TrainDecoder.sections[section] else { continue }
-            let path = "train." + section
-            result.locations[path] = n.location
-            if let short = spec.shorthand, let s = n.scalar, s.type != .null {
-                leaf(n, path + "." + short, &result)
-                continue
-            }
-            guard let fields = reader.mapping(n, path, allowed: spec.keys) else { continue }
-            for key in spec.keys { if let v = fields[key] { leaf(v, path + "." + key, &result) } }
-        }
-        if let n = f["loss"] { decodeLoss(n, &result) }
-        if let n = f["metrics"] { decodeMetrics(n, &result) }
-        decodeObjective(f["objective"], &result)
-        return result
-    }
-
     /// The default metrics that this binary has, with their default parameters.
-    private func defaultMetrics() -> [PluginChoice] {
+    func defaultMetrics() -> [PluginChoice] {
         TrainConfig().metrics.compactMap { choice in
             guard let type = try? catalog.metric(named: choice.name),
                   let resolved = try? PluginParameters(resolving: [:], against: type.parameters, plugin: choice.name) else { return nil }
@@ -60,24 +17,15 @@ struct TrainDecoder {
         }
     }
 
-    /// Reads one parameter at `path` with its rule and sets it.
-    private func leaf(_ node: SpecNode, _ path: String, _ result: inout Result) {
-        guard let parameter = TrainParameters.at(path: path),
-              let value = reader.value(node, path, parameter.rule) else { return }
-        TrainParameters.apply(parameter, value, to: &result.config)
-        result.explicit.insert(path)
-        result.locations[path] = node.location
-    }
-
-    private func decodeLoss(_ node: SpecNode, _ result: inout Result) {
+    func decodeLoss(_ node: SpecNode, _ result: inout SpecDecoder.Decoded) {
         result.locations["train.loss"] = node.location
         guard let choice = plugin(node, "train.loss", kind: .loss) else { return }
-        result.config.loss = PluginChoice(name: choice.name, parameters: choice.given.mapValues(\.value.parameterValue))
+        result.spec.train.loss = PluginChoice(name: choice.name, parameters: choice.given.mapValues(\.value.parameterValue))
         result.explicit.insert("train.loss.name")
         for (name, given) in choice.given { result.locations["train.loss." + name] = given.node.location }
     }
 
-    private func decodeMetrics(_ node: SpecNode, _ result: inout Result) {
+    func decodeMetrics(_ node: SpecNode, _ result: inout SpecDecoder.Decoded) {
         guard let items = reader.list(node, "train.metrics") else { return }
         var metrics: [PluginChoice] = []
         for (i, item) in items.enumerated() {
@@ -92,10 +40,10 @@ struct TrainDecoder {
                                                        against: type.parameters, plugin: choice.name) else { continue }
             metrics.append(PluginChoice(name: choice.name, parameters: resolved.values))
         }
-        result.config.metrics = metrics
+        result.spec.train.metrics = metrics
     }
 
-    private func decodeObjective(_ node: SpecNode?, _ result: inout Result) {
+    func decodeObjective(_ node: SpecNode?, _ result: inout SpecDecoder.Decoded) {
         var objective = Objective()
         var directionGiven = false
         var metricNode = node
@@ -119,9 +67,9 @@ struct TrainDecoder {
             return
         } else if let type = try? catalog.metric(named: objective.metric) {
             if !directionGiven { objective.direction = type.higherIsBetter ? .max : .min }
-            if !result.config.metrics.contains(where: { $0.name == objective.metric }),
+            if !result.spec.train.metrics.contains(where: { $0.name == objective.metric }),
                let resolved = try? PluginParameters(resolving: [:], against: type.parameters, plugin: objective.metric) {
-                result.config.metrics.append(PluginChoice(name: objective.metric, parameters: resolved.values))
+                result.spec.train.metrics.append(PluginChoice(name: objective.metric, parameters: resolved.values))
             }
         } else if node == nil {
             // The default objective names a metric this binary lacks: reported where `train` (or the file) is.
@@ -129,7 +77,7 @@ struct TrainDecoder {
                                    "the default objective metric '\(objective.metric)' is not available; name one")
             return
         }
-        result.config.objective = objective
+        result.spec.train.objective = objective
     }
 
     /// A plugin written as `name` or `{name: x, param: value, ...}`, checked against the catalog.

@@ -4,9 +4,10 @@ import Foundation
 public enum TrialState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Trained every epoch.
     case complete
-    /// The loss became NaN or infinite; training stopped.
+    /// The loss became NaN, infinite or exploded; training stopped (the reason says where).
     case diverged
-    /// The worker crashed, was killed or timed out on every attempt.
+    /// The worker crashed, was killed or timed out on every attempt, rejected the trial, or the
+    /// objective was NaN in every epoch (the reason says which).
     case failed
     /// Stopped early because it could not catch up with the best trials.
     case pruned
@@ -58,7 +59,7 @@ public struct EpochMetrics: Sendable, Hashable, Codable {
     }
 }
 
-/// Why a trial failed, with the end of its worker's stderr.
+/// Why a trial failed or diverged, with the end of its worker's stderr (empty for divergence).
 public struct TrialFailure: Sendable, Hashable, Codable {
     /// What went wrong, e.g. `killed by signal 9`.
     public let reason: String
@@ -114,7 +115,8 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public let objective: Double?
     /// Attempts used, 1 + retries taken.
     public let attempts: Int
-    /// Set for `failed` trials.
+    /// Why the trial did not complete: set for `failed` trials (and the worker's stderr tail)
+    /// and for `diverged` ones (where and which loss; no stderr).
     public let failure: TrialFailure?
     /// When it ran.
     public let timings: TrialTimings

@@ -1,10 +1,18 @@
 import Foundation
+import SweepCSV
 
-/// Reads a CSV data set, the layout of the notebook's DataFrame: a header
-/// `filename,<label>,<label>,...`, then one row per image with 0/1 per label; image paths are
-/// relative to the CSV's folder (absolute paths are used as they are). Values `0`, `1`, `0.0`
-/// and `1.0` are accepted (pandas writes float labels as `1.0`); blank lines are skipped, as
-/// pandas does. Every problem names the CSV file and line.
+/// Reads a CSV data set in one of two layouts, with a header row first:
+///
+/// - one 0/1 column per class, the layout of the notebook's DataFrame:
+///   `filename,desert,mountains,...` then `img/1.jpg,1,0,...`; values `0`, `1`, `0.0` and `1.0`
+///   are accepted (pandas writes float labels as `1.0`);
+/// - a list of labels per image: exactly the header `filename,labels`, then `img/1.jpg,cat dog`
+///   with the labels separated by spaces or `;` (an empty cell: no label); the classes are
+///   every label used, sorted.
+///
+/// Image paths are relative to the CSV's folder (absolute paths are used as they are); images
+/// are JPEG or PNG. Blank lines are skipped, as pandas does. Every problem names the CSV file
+/// and line.
 public enum CSVDataSetReader {
     /// Reads and checks `csv` (`path` is how the caller named it).
     static func scan(csv: URL, path: String, problemLimit: Int) -> DataSetScan {
@@ -30,21 +38,37 @@ public enum CSVDataSetReader {
             return finish(nil)
         }
         guard let header = records.first else {
-            log.add(DataProblem(.empty, file: file, "the file is empty; expected a header `filename,<label>,...`"))
+            log.add(DataProblem(.empty, file: file, "the file is empty; expected a header `filename,<label>,...` or `filename,labels`"))
             return finish(nil)
         }
-        guard let classNames = readHeader(header, file: file, log: &log) else { return finish(nil) }
+        let listLayout = header.fields.count == 2
+            && header.fields[0].trimmingCharacters(in: .whitespaces).lowercased() == "filename"
+            && header.fields[1].trimmingCharacters(in: .whitespaces).lowercased() == "labels"
+        let classNames: [String]
+        if listLayout {
+            classNames = Array(Set(records.dropFirst().filter { $0.fields.count == 2 }.flatMap { labelList($0.fields[1]) }))
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            guard !classNames.isEmpty else {
+                log.add(DataProblem(.csvHeader, file: file, line: header.line,
+                                    "the `labels` column names no label in any row; expected e.g. `img/1.jpg,cat dog`"))
+                return finish(nil)
+            }
+        } else {
+            guard let names = readHeader(header, file: file, log: &log) else { return finish(nil) }
+            classNames = names
+        }
 
         let folder = csv.deletingLastPathComponent()
         let c = classNames.count
+        let width = listLayout ? 2 : c + 1
         var paths: [String] = []
         var targets: [UInt8] = []
         var firstLine: [String: Int] = [:]  // resolved path -> line first naming it
         for record in records.dropFirst() {
             let line = record.line
-            guard record.fields.count == c + 1 else {
-                log.add(DataProblem(.csvColumnCount, file: file, line: line,
-                                    "\(record.fields.count) fields; the header has \(c + 1) (filename + \(c) labels)"))
+            guard record.fields.count == width else {
+                log.add(DataProblem(.csvColumnCount, file: file, line: line, "\(record.fields.count) fields; the header has \(width) "
+                                    + (listLayout ? "(filename, labels)" : "(filename + \(c) labels)")))
                 continue
             }
             let name = record.fields[0]
@@ -54,7 +78,12 @@ public enum CSVDataSetReader {
             }
             var row = [UInt8](repeating: 0, count: c)
             var rowOK = true
-            for k in 0..<c {
+            if listLayout {
+                for label in labelList(record.fields[1]) {
+                    if let k = classNames.firstIndex(of: label) { row[k] = 1 }
+                }
+            }
+            for k in 0..<(listLayout ? 0 : c) {
                 guard let value = parseLabel(record.fields[k + 1]) else {
                     log.add(DataProblem(.badTarget, file: file, line: line,
                                         "`\(record.fields[k + 1])` for label `\(classNames[k])`; expected 0 or 1"))
@@ -88,7 +117,7 @@ public enum CSVDataSetReader {
         let first = header.fields[0].trimmingCharacters(in: .whitespaces)
         guard first.lowercased() == "filename" else {
             log.add(DataProblem(.csvHeader, file: file, line: header.line,
-                                "first column is `\(first)`; expected the header `filename,<label>,<label>,...`"))
+                                "first column is `\(first)`; expected the header `filename,<label>,<label>,...` or `filename,labels`"))
             return nil
         }
         guard header.fields.count >= 2 else {
@@ -109,6 +138,11 @@ public enum CSVDataSetReader {
             names.append(name)
         }
         return names
+    }
+
+    /// The labels of a `labels` cell: separated by spaces or `;`, empty pieces dropped.
+    static func labelList(_ cell: String) -> [String] {
+        cell.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\t" }).map(String.init)
     }
 
     /// 0 or 1 from `0`, `1`, `0.0`, `1.0` (spaces around allowed); nil for anything else.

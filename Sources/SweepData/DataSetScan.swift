@@ -18,6 +18,12 @@ public struct DataSetScan: Sendable {
     /// True when the data set can be used: labels read and no problem found.
     public var isValid: Bool { dataset != nil && totalProblems == 0 }
 
+    /// Adds problems found later (e.g. by `DecodeCheck`), listing at most `limit` in all.
+    public mutating func add(_ more: [DataProblem], limit: Int) {
+        totalProblems += more.count
+        problems += more.prefix(max(0, limit - problems.count))
+    }
+
     /// The data set, or a `DataSetError` listing the problems.
     public func validDataSet() throws(DataSetError) -> LabelledImages {
         guard let dataset, totalProblems == 0 else {
@@ -43,18 +49,23 @@ public enum DataSets {
     public static let defaultProblemLimit = 20
 
     /// Reads and checks the data set at `path`: a MIML folder (or its `miml data.mat`) or a
-    /// `.csv` file. Every image is checked for existence and a JPEG header; none is decoded.
-    public static func scan(_ path: String, problemLimit: Int = defaultProblemLimit) -> DataSetScan {
+    /// `.csv` file, or (when `format` is given) that layout whatever the name. Every image is
+    /// checked for existence and a JPEG or PNG header; none is decoded (see `DecodeCheck`).
+    public static func scan(_ path: String, format: LabelledImages.Format? = nil,
+                            problemLimit: Int = defaultProblemLimit) -> DataSetScan {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        if format == .csv {
+            return CSVDataSetReader.scan(csv: url, path: path, problemLimit: problemLimit)
+        }
         if exists && isDirectory.boolValue {
             return MIMLReader.scan(folder: url, path: path, problemLimit: problemLimit)
         }
         if url.lastPathComponent == MIMLReader.matFileName {
             return MIMLReader.scan(folder: url.deletingLastPathComponent(), path: path, problemLimit: problemLimit)
         }
-        if url.pathExtension.lowercased() == "csv" {
+        if url.pathExtension.lowercased() == "csv" && format == nil {
             return CSVDataSetReader.scan(csv: url, path: path, problemLimit: problemLimit)
         }
         var log = ProblemLog(limit: problemLimit)
@@ -68,7 +79,8 @@ public enum DataSets {
     }
 
     /// The valid data set at `path`, or a `DataSetError` naming its first problems.
-    public static func load(_ path: String, problemLimit: Int = defaultProblemLimit) throws(DataSetError) -> LabelledImages {
-        try scan(path, problemLimit: problemLimit).validDataSet()
+    public static func load(_ path: String, format: LabelledImages.Format? = nil,
+                            problemLimit: Int = defaultProblemLimit) throws(DataSetError) -> LabelledImages {
+        try scan(path, format: format, problemLimit: problemLimit).validDataSet()
     }
 }

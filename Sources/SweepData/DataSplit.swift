@@ -1,4 +1,5 @@
 import Foundation
+import SweepCSV
 
 /// A train/validation split with everything needed to reproduce it; written beside every result.
 public struct DataSplit: Codable, Equatable, Sendable {
@@ -6,7 +7,7 @@ public struct DataSplit: Codable, Equatable, Sendable {
     public enum Method: String, Codable, Sendable, CaseIterable {
         /// `torch.utils.data.random_split` with a seeded `torch.Generator` (the notebook's split).
         case random
-        /// Iterative stratification (Sechidis et al. 2011) with seeded tie-breaks.
+        /// Iterative stratification (Sechidis et al. 2011), rows visited in a seeded random order.
         case iterativeStratification = "iterative-stratification"
     }
 
@@ -52,7 +53,7 @@ public struct DataSplit: Codable, Equatable, Sendable {
         case .iterativeStratification:
             parts = IterativeStratification.split(targets: dataset.targets, classCount: dataset.classCount,
                                                   validationFraction: f, seed: seed)
-            recipe = "iterative stratification (Sechidis, Tsoumakas & Vlahavas 2011) into \(n - k) train / \(k) validation, ties broken by xoshiro256** seeded with \(seed) (sweep's SweepData.IterativeStratification); indices are 0-based rows"
+            recipe = "iterative stratification (Sechidis, Tsoumakas & Vlahavas 2011) into \(n - k) train / \(k) validation, rows visited in a random order drawn from seed \(seed), which also breaks ties (xoshiro256**, sweep's SweepData.IterativeStratification); indices are 0-based rows"
         }
         return DataSplit(method: method, seed: seed, validationFraction: f, imageCount: n,
                          labelsFile: dataset.labelsFile.path, isSynthetic: dataset.isSynthetic, recipe: recipe,
@@ -74,12 +75,11 @@ public struct DataSplit: Codable, Equatable, Sendable {
     }
 
     /// CSV `index,filename,subset` with one row per image in the order of the split
-    /// (training rows first), paths quoted per RFC 4180 when needed.
+    /// (training rows first), written by `CSVWriter` (RFC 4180).
     public func csv() -> String {
-        var out = "index,filename,subset\n"
-        for (i, file) in zip(trainIndices, trainFiles) { out += "\(i),\(csvField(file)),train\n" }
-        for (i, file) in zip(validationIndices, validationFiles) { out += "\(i),\(csvField(file)),validation\n" }
-        return out
+        let rows = zip(trainIndices, trainFiles).map { ["\($0)", $1, "train"] }
+            + zip(validationIndices, validationFiles).map { ["\($0)", $1, "validation"] }
+        return CSVWriter(header: ["index", "filename", "subset"]).document(rows)
     }
 
     /// Writes `<name>.json` and `<name>.csv` into `folder`.
@@ -95,10 +95,4 @@ public struct DataSplitError: Error, Equatable, Sendable, CustomStringConvertibl
     public var message: String
     /// The message.
     public var description: String { message }
-}
-
-/// `text` as one RFC 4180 field.
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

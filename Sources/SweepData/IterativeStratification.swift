@@ -15,8 +15,12 @@
 ///   (`repairSizes`) moves that many examples to the smaller part, then swaps pairs while that
 ///   improves the per-label balance, so sizes are exact and, on MIML-like data, every label's
 ///   validation count is within one image of f times its positives.
-/// - Random tie-breaks use `SeededRandom(seed:)`, so the split is reproducible from its seed;
-///   examples of a label are visited in index order.
+/// - Examples are visited in a random order drawn from the seed (a Fisher-Yates shuffle with
+///   `SeededRandom(seed:)`), as scikit-multilearn and iterstrat shuffle the rows first; the same
+///   generator breaks the remaining ties. Visiting rows in file order instead would hand the
+///   first rows of each label to the training part and the last ones to validation whatever
+///   the seed (so a CSV sorted by class would be split by position, and the seed would change
+///   almost nothing). The split is reproducible from its seed.
 public enum IterativeStratification {
     /// Splits the N images of `targets` (N, C) row-major 0/1 into (train, validation) 0-based
     /// index lists, each ascending, with `int(N * validationFraction)` validation images.
@@ -27,10 +31,14 @@ public enum IterativeStratification {
         let k = TorchRandomSplit.validationCount(n, validationFraction)
         let ratios = [1 - Double(k) / Double(max(n, 1)), Double(k) / Double(max(n, 1))]
         var rng = SeededRandom(seed: seed)
+        // The visiting order: a seeded permutation of the rows, so neither the file order nor
+        // the seed-independent ties decide which rows go where.
+        var order = Array(0..<n)
+        rng.shuffle(&order)
 
         // Remaining examples per label, desired sizes and desired per-label counts.
-        var examplesOf = [[Int]](repeating: [], count: c)  // label -> example indices, ascending
-        for i in 0..<n {
+        var examplesOf = [[Int]](repeating: [], count: c)  // label -> example indices, in visiting order
+        for i in order {
             for l in 0..<c where targets[i * c + l] != 0 { examplesOf[l].append(i) }
         }
         var desired = [Double(n - k), Double(k)]  // c_j
@@ -65,10 +73,10 @@ public enum IterativeStratification {
                 place(i) { desiredPerLabel[$0][l] }
             }
         }
-        for i in 0..<n where assigned[i] < 0 {  // examples without labels
+        for i in order where assigned[i] < 0 {  // examples without labels
             place(i) { desired[$0] }
         }
-        repairSizes(&assigned, targets: targets, classCount: c, validationCount: k, fraction: ratios[1])
+        repairSizes(&assigned, targets: targets, classCount: c, validationCount: k, fraction: ratios[1], order: order)
         let train = (0..<n).filter { assigned[$0] == 0 }
         let validation = (0..<n).filter { assigned[$0] == 1 }
         return (train, validation)
@@ -78,11 +86,13 @@ public enum IterativeStratification {
     /// (1) moves examples from the larger part to the smaller, each time one whose labels least
     /// increase the sum of squared deviations D = sum_l (validation positives_l - fraction *
     /// positives_l)^2; (2) swaps a validation example with a training one while that lowers D.
-    /// Candidates are the lowest-index example of each distinct label set on each side.
+    /// Candidates are the first example (in `order`) of each distinct label set on each side.
     /// - Parameters:
     ///   - assigned: (N) part per example, 0 train, 1 validation.
     ///   - targets: (N, C) row-major 0/1.
-    static func repairSizes(_ assigned: inout [Int], targets: [UInt8], classCount c: Int, validationCount k: Int, fraction: Double) {
+    ///   - order: (N) the visiting order, a permutation of the rows.
+    static func repairSizes(_ assigned: inout [Int], targets: [UInt8], classCount c: Int, validationCount k: Int, fraction: Double,
+                            order: [Int]) {
         let n = assigned.count
         var deviation = [Double](repeating: 0, count: c)
         for i in 0..<n {
@@ -98,10 +108,10 @@ public enum IterativeStratification {
             }
             return total
         }
-        /// The lowest-index example of each label set in `part`.
+        /// The first example in `order` of each label set in `part`.
         func representatives(_ part: Int) -> [Int] {
             var seen = Set<ArraySlice<UInt8>>(), out: [Int] = []
-            for i in 0..<n where assigned[i] == part && seen.insert(targets[i * c ..< (i + 1) * c]).inserted { out.append(i) }
+            for i in order where assigned[i] == part && seen.insert(targets[i * c ..< (i + 1) * c]).inserted { out.append(i) }
             return out
         }
         func labels(_ i: Int, _ sign: Double) -> [Double] { (0..<c).map { targets[i * c + $0] != 0 ? sign : 0 } }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a JPEG's frame header says, read without decoding the image.
+/// What a JPEG's frame header (or a PNG's IHDR chunk) says, read without decoding the image.
 public struct JPEGHeader: Sendable, Equatable {
     /// Width in pixels.
     public var width: Int
@@ -10,10 +10,13 @@ public struct JPEGHeader: Sendable, Equatable {
     public var components: Int
     /// File size in bytes.
     public var fileSize: Int
+    /// True for a PNG (its IHDR was read), false for a JPEG.
+    public var isPNG = false
 }
 
 /// Checks that a file starts like a JPEG: the SOI marker, then marker segments up to a
-/// start-of-frame (SOFn) header with non-zero width, height and components. The entropy-coded
+/// start-of-frame (SOFn) header with non-zero width, height and components; or like a PNG:
+/// the signature, then an IHDR chunk with a non-zero size. The entropy-coded
 /// data is not read, so a file truncated after its headers passes; decoding will catch it.
 /// Segment layout per ITU-T T.81 (JPEG), Annex B.
 public enum JPEGProbe {
@@ -35,8 +38,11 @@ public enum JPEGProbe {
             return got == count ? buffer : nil
         }
 
+        if let signature = bytes(at: 0, 8), signature == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] {
+            return probePNG(bytes(at: 8, 18), fileSize: size)
+        }
         guard let soi = bytes(at: 0, 2), soi == [0xFF, 0xD8] else {
-            return .failure(.unreadable("not a JPEG (no SOI marker at the start; \(size) bytes)"))
+            return .failure(.unreadable("not a JPEG or PNG image (no SOI marker and no PNG signature at the start; \(size) bytes)"))
         }
         var pos = 2
         while true {
@@ -70,6 +76,20 @@ public enum JPEGProbe {
         }
     }
 
+    /// A PNG's size from its first chunk, which must be IHDR (PNG specification, 11.2.2):
+    /// length 13, `IHDR`, width and height (big-endian), bit depth, colour type.
+    /// - Parameter chunk: the 18 bytes after the signature, nil when the file is shorter.
+    static func probePNG(_ chunk: [UInt8]?, fileSize: Int) -> Result<JPEGHeader, ProbeFailure> {
+        guard let c = chunk, c[4..<8] == [0x49, 0x48, 0x44, 0x52] else {
+            return .failure(.unreadable("PNG without an IHDR chunk first"))
+        }
+        func u32(_ i: Int) -> Int { Int(c[i]) << 24 | Int(c[i + 1]) << 16 | Int(c[i + 2]) << 8 | Int(c[i + 3]) }
+        let width = u32(8), height = u32(12)
+        let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][Int(c[17])] ?? 0
+        guard width > 0, height > 0 else { return .failure(.unreadable("PNG header gives \(width)x\(height)")) }
+        return .success(JPEGHeader(width: width, height: height, components: max(channels, 1), fileSize: fileSize, isPNG: true))
+    }
+
     /// SOF0-SOF3, SOF5-SOF7, SOF9-SOF11, SOF13-SOF15 (C4 is DHT, C8 JPG, CC DAC).
     static func isStartOfFrame(_ marker: UInt8) -> Bool {
         (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
@@ -86,8 +106,12 @@ public enum JPEGProbe {
 
 /// Running totals over the image headers a scan read.
 public struct ImageHeaderStats: Sendable, Equatable {
+    /// Images named by the labels file (found or not).
+    public var listed = 0
     /// Images whose headers were read.
     public var checked = 0
+    /// Of those, PNG images (the others are JPEG).
+    public var png = 0
     /// Smallest and largest width and height seen (0 when none).
     public var minWidth = 0, maxWidth = 0, minHeight = 0, maxHeight = 0
     /// Total file bytes.
@@ -112,9 +136,11 @@ struct ImageChecker {
 
     /// Checks `url` (named `name` in messages); `line` is the CSV line naming it, if any.
     mutating func check(_ url: URL, name: String, line: Int? = nil, labelsFile: String?, log: inout ProblemLog) {
+        stats.listed += 1
         switch JPEGProbe.probe(url) {
         case .success(let header):
             stats.add(header)
+            if header.isPNG { stats.png += 1 }
         case .failure(.missing):
             if let labelsFile, let line {
                 log.add(DataProblem(.missingImage, file: labelsFile, line: line, "image \(name) does not exist (\(url.path))"))

@@ -1,3 +1,4 @@
+import Foundation
 import SweepModels
 import SweepTensor
 import SweepVision
@@ -57,6 +58,45 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
         }
     }
 
+    /// Like `forEachBatch(of:_:)`, but an image that cannot be read or decoded is handed to
+    /// `failed` with its error and left out, and the others go on (for `predict` and `embed`,
+    /// where one bad file must not cost the good ones their output).
+    ///
+    /// - Parameters:
+    ///   - failed: receives each bad path and why, in path order, before its batch's body.
+    ///   - body: receives a batch's readable paths and their (paths.count, featureCount) features.
+    public func forEachBatch(of paths: [String], failed: (String, ImageError) -> Void,
+                             _ body: ([String], UnsafePointer<Float>) throws -> Void) throws {
+        let features = FloatBuffer(count: batchSize * featureCount)  // (batchSize, featureCount)
+        let preprocessing = self.preprocessing
+        for start in stride(from: 0, to: paths.count, by: batchSize) {
+            let batch = Array(paths[start..<min(paths.count, start + batchSize)])
+            let errors = LockedSlots<ImageError>(count: batch.count)
+            let values = preprocessing.valuesPerImage
+            try runner.run(0..<batch.count, load: { i, slot in
+                do throws(ImageError) {
+                    try preprocessing.load(batch[i], into: slot)
+                } catch {
+                    errors.set(i, error)
+                    slot.update(repeating: 0, count: values)
+                }
+            }, output: features.pointer)
+            // Keep the readable rows, moved up in place. (kept, featureCount)
+            var kept: [String] = []
+            for (i, path) in batch.enumerated() {
+                if let error = errors[i] {
+                    failed(path, error)
+                    continue
+                }
+                if kept.count != i {
+                    (features.pointer + kept.count * featureCount).update(from: features.pointer + i * featureCount, count: featureCount)
+                }
+                kept.append(path)
+            }
+            if !kept.isEmpty { try body(kept, features.pointer) }
+        }
+    }
+
     /// Everything besides the image bytes that determines the features. `trunk-eval-v1` names
     /// this implementation's semantics (eval-mode BatchNorm folded, pooled 2048 features).
     public var identity: String { Self.identity(weights: weightsIdentity, preprocessing: preprocessing) }
@@ -76,3 +116,4 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
                        output: output)
     }
 }
+

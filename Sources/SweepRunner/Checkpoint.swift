@@ -25,6 +25,26 @@ public struct ModelCard: Codable, Sendable {
     public var preprocessing: Preprocessing
     /// The trial this head comes from, its swept parameters and best epoch's metrics.
     public var trial: TrialInfo
+    /// The head as PyTorch builds it (nil in cards written before it was recorded).
+    public var pytorch: PyTorchLayout? = nil
+
+    /// The head's exact PyTorch layout: `nn.Sequential` modules by index (the keys of
+    /// `head.safetensors`), a Python expression building it, and how outputs become labels.
+    public struct PyTorchLayout: Codable, Sendable {
+        /// `"0: Linear(in_features=2048, out_features=1024, bias=True)"`, ..., in index order.
+        public var modules: [String]
+        /// `nn.Sequential(nn.Linear(...), ...)` with `nn` = `torch.nn`.
+        public var sequential: String
+        /// What to apply to the logits, e.g. `torch.sigmoid(logits) > threshold`.
+        public var output: String
+
+        /// The layout of `head`, whose logits become scores by `scores`.
+        public init(head: SweepTrain.HeadConfig, scores: ScoreActivation) {
+            modules = head.pytorchModules.enumerated().map { "\($0): \($1)" }
+            sequential = head.pytorchSequential
+            output = scores == .softmax ? "torch.softmax(logits, dim=1) > threshold" : "torch.sigmoid(logits) > threshold"
+        }
+    }
 
     /// The frozen trunk a head was trained on.
     public struct Trunk: Codable, Sendable {

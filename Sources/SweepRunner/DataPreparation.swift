@@ -11,7 +11,7 @@ public struct PreparedData: Sendable {
 }
 
 /// Finds the sweep's data set, generating the synthetic MIML stand-in when the path does not
-/// exist and the sweep file allows it (`data.synthesize_if_missing`, default true).
+/// exist and the sweep file asks for it (`data.synthesize_if_missing`, default false).
 public enum DataPreparation {
     /// Images the synthetic stand-in gets (as many as MIML has).
     public static let syntheticImages = 2000
@@ -49,10 +49,23 @@ public enum DataPreparation {
             log(String(format: "  %d images (%.1f MB of JPEG) in %.1f s", summary.images,
                        Double(summary.jpegBytes) / 1e6, Date().timeIntervalSince(start)))
         }
-        let dataset = try DataSets.load(path)
+        let dataset = try DataSets.load(path, format: LabelledImages.Format(rawValue: spec.format.rawValue))
         let what = dataset.isSynthetic
             ? "SYNTHETIC stand-in for MIML: \(SyntheticMarker.read(in: dataset.root) ?? path)"
             : "\(dataset.format.rawValue.uppercased()) data set at \(path)"
         return PreparedData(dataset: dataset, description: "\(what); \(dataset.count) images, classes \(dataset.classNames.joined(separator: ", "))")
+    }
+
+    /// The data set `spec` names when it is there (nil when it is missing and would be
+    /// synthesized by `sweep run`), for checks that must not write anything.
+    public static func existing(_ spec: DataSpec) throws -> LabelledImages? {
+        guard FileManager.default.fileExists(atPath: spec.path) else { return nil }
+        return try DataSets.load(spec.path, format: LabelledImages.Format(rawValue: spec.format.rawValue))
+    }
+
+    /// The train/validation split `spec` asks for.
+    public static func split(_ dataset: LabelledImages, _ spec: DataSpec) throws -> DataSplit {
+        try DataSplit.make(dataset, method: spec.stratified ? .iterativeStratification : .random,
+                           validationFraction: spec.validation, seed: UInt64(spec.splitSeed))
     }
 }

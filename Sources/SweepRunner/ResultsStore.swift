@@ -74,9 +74,9 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// The records in `trials.jsonl`, one per id: the last one of an id wins (`sweep run --rerun`
     /// appends a new record for a trial run again), in the order ids first appear. A partial
-    /// last line, left by a crash in the middle of an append, is cut off; a bad line elsewhere
-    /// is an error.
-    public func loadRecords() throws -> [TrialRecord] {
+    /// last line, left by a crash in the middle of an append, is skipped, and cut off the file
+    /// when `repair` (only the running `sweep run` repairs); a bad line elsewhere is an error.
+    public func loadRecords(repair: Bool = true) throws -> [TrialRecord] {
         guard let data = FileManager.default.contents(atPath: trialsPath) else { return [] }
         var records: [TrialRecord] = []
         var position: [String: Int] = [:]
@@ -107,7 +107,7 @@ public final class ResultsStore: @unchecked Sendable {
             offset = (end ?? bytes.count) + 1
             goodLength = offset
         }
-        if goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
+        if repair && goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
         return records
     }
 
@@ -127,16 +127,20 @@ public final class ResultsStore: @unchecked Sendable {
         return (target as NSString).lastPathComponent
     }
 
-    /// Points `best` at the top-ranked complete trial whose checkpoint exists, and deletes the
-    /// checkpoints of every other finished trial. Idempotent; run after each trial and at start.
+    /// Points `best` at the top-ranked complete trial whose checkpoint exists, keeps the
+    /// checkpoints of the `keep` top-ranked such trials, and deletes those of every other
+    /// finished trial. Idempotent; run after each trial and at start.
     ///
     /// - Parameters:
     ///   - ranked: finished records, best first (`Leaderboard.ranked`).
+    ///   - keep: how many checkpoints to keep (at least the best one).
     /// - Returns: the id `best` points at.
     @discardableResult
-    public func reconcileBest(ranked: [TrialRecord]) throws -> String? {
+    public func reconcileBest(ranked: [TrialRecord], keep: Int = 1) throws -> String? {
         let fm = FileManager.default
-        let best = ranked.first { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }
+        let kept = ranked.filter { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }.prefix(max(1, keep))
+        let best = kept.first
+        let keptIDs = Set(kept.map(\.id))
         if let best {
             if bestTrialID != best.id {
                 try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id)
@@ -144,7 +148,7 @@ public final class ResultsStore: @unchecked Sendable {
         } else if bestTrialID != nil {
             unlink(bestPath)
         }
-        for record in ranked where record.id != best?.id {
+        for record in ranked where !keptIDs.contains(record.id) {
             let path = checkpointPath(record.id)
             if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
         }

@@ -12,6 +12,8 @@ public actor SweepRecorder: TrialSink {
     let display: StatusDisplay
     /// Accepted failures of the shared suite, by plugin name (`--allow-failing-plugins`).
     let pluginCheckFailures: [String: [String]]
+    /// Checkpoints kept (`keep` in the sweep file).
+    let keep: Int
     let started = monotonicSeconds()
     private(set) var records: [TrialRecord]
     private var status: SweepStatus
@@ -29,7 +31,8 @@ public actor SweepRecorder: TrialSink {
                 pluginCheckFailures: [String: [String]] = [:]) {
         self.store = store
         self.pluginCheckFailures = pluginCheckFailures
-        self.leaderboard = Leaderboard(spec: plan.spec)
+        self.leaderboard = Leaderboard(plan: plan)
+        self.keep = plan.spec.keep
         self.trials = Dictionary(plan.trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.display = display
         let planned = Set(plan.trials.map(\.id))
@@ -55,7 +58,7 @@ public actor SweepRecorder: TrialSink {
     /// Writes the leaderboard and re-points `best` from the records (at start and at the end).
     public func refresh() throws {
         let ranked = leaderboard.ranked(records)
-        try store.reconcileBest(ranked: ranked)
+        try store.reconcileBest(ranked: ranked, keep: keep)
         try store.writeLeaderboard(leaderboard.csv(records))
     }
 
@@ -76,7 +79,8 @@ public actor SweepRecorder: TrialSink {
         do {
             let outcome = try TrialOutcome(json: payload)
             await commit(record(trial, ticket: ticket, state: outcome.state, epochs: outcome.epochs, bestEpoch: outcome.bestEpoch,
-                          objective: outcome.objective, failure: nil, pid: pid))
+                          objective: outcome.objective, failure: outcome.reason.map { TrialFailure(reason: $0, stderrTail: "") },
+                          pid: pid))
         } catch {
             await commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
                           failure: TrialFailure(reason: "unreadable result from worker: \(error)", stderrTail: ""), pid: pid))
@@ -142,7 +146,8 @@ public actor SweepRecorder: TrialSink {
         switch r.state {
         case .complete, .pruned, .diverged:
             let value = r.objective.map { String(format: "%.4f", $0) } ?? "-"
-            return "trial \(r.id) \(r.state.rawValue): \(board.objective.label) \(value) at epoch \(r.bestEpoch.map(String.init) ?? "-") (\(params)) in \(String(format: "%.1f", r.timings.seconds))s"
+            let why = r.failure.map { ": \($0.reason)" } ?? ""
+            return "trial \(r.id) \(r.state.rawValue): \(board.objective.label) \(value) at epoch \(r.bestEpoch.map(String.init) ?? "-") (\(params)) in \(String(format: "%.1f", r.timings.seconds))s" + why
         case .failed:
             return "trial \(r.id) failed after \(r.attempts) attempt(s): \(r.failure?.reason ?? "?") (\(params))"
         }

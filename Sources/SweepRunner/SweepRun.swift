@@ -24,15 +24,18 @@ public struct SweepRun {
     /// `--allow-failing-plugins`: written to ABOUT.txt, context.json and each record of a trial
     /// that uses such a plugin.
     public var pluginCheckFailures: [String: [String]]
+    /// The plugins the plan names, for the checks before any work (`PlanCheck`).
+    public var catalog: PluginCatalog
 
     /// A run of `plan` writing to `<resultsRoot>/<name>/`.
     public init(plan: SweepPlan, resultsRoot: String = "results", executable: String, display: StatusDisplay,
-                cores: Int = ProcessInfo.processInfo.activeProcessorCount, rerun: RerunSelection = RerunSelection(),
-                pluginCheckFailures: [String: [String]] = [:]) {
+                catalog: PluginCatalog, cores: Int = ProcessInfo.processInfo.activeProcessorCount,
+                rerun: RerunSelection = RerunSelection(), pluginCheckFailures: [String: [String]] = [:]) {
         self.plan = plan
         self.store = ResultsStore(directory: resultsRoot + "/" + plan.spec.name)
         self.executable = executable
         self.display = display
+        self.catalog = catalog
         self.cores = max(1, cores)
         self.rerun = rerun
         self.pluginCheckFailures = pluginCheckFailures
@@ -59,13 +62,18 @@ public struct SweepRun {
         interrupt.exitImmediately(saying: "interrupted while preparing the data and features; "
             + "finished feature batches are kept in the cache. Run the same command again to resume.")
 
-        // Data, trunk and split: what the trials share.
-        let data = try DataPreparation.prepare(spec.data, log: log)
+        // Trunk, data and split: what the trials share. The weights come first: missing ImageNet
+        // weights stop the run before minutes of data generation.
         let trunk = try TrunkPreparation.prepare(spec.backbone, log: log)
+        let data = try DataPreparation.prepare(spec.data, log: log)
         log("data: \(data.description)")
         log("trunk: \(trunk.description)")
-        let split = try DataSplit.make(data.dataset, method: spec.data.stratified ? .iterativeStratification : .random,
-                                       validationFraction: spec.data.validation, seed: UInt64(spec.data.splitSeed))
+        let split = try DataPreparation.split(data.dataset, spec.data)
+        // Every loss can be built and every metric is defined on this split, before any feature
+        // is extracted (an undefined objective would leave every trial without a value).
+        let findings = PlanCheck.check(plan, dataset: data.dataset, split: split, catalog: catalog)
+        for warning in findings.warnings { log("warning: \(warning)") }
+        if !findings.errors.isEmpty { throw PlanCheck.Failure(messages: findings.errors) }
         let extractor = LazyTrunkExtractor(trunk: trunk, streams: cores)
         let cache = FeatureCache(directory: URL(fileURLWithPath: spec.backbone.cache))
         let imageFiles = (0..<data.dataset.count).map { data.dataset.imageURL($0).path }
@@ -88,7 +96,7 @@ public struct SweepRun {
         // sweep ran on.
         let renderer = FeatureCacheProgressRenderer()
         _ = try cache.features(for: key, extractor: extractor, onEvent: { renderer.handle($0) })
-        try DurableFiles.writeAtomically(Data(try spec.resolvedYAML().utf8), to: store.specPath)
+        try DurableFiles.writeAtomically(Data(Self.recordedSpec(spec, data: data, trunk: trunk).utf8), to: store.specPath)
         try split.write(to: URL(fileURLWithPath: store.directory))
         try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: key.value,
                                                          pluginCheckFailures: pluginCheckFailures).utf8),
@@ -151,6 +159,13 @@ public struct SweepRun {
         if case .failure(let error) = result { throw error }
         if let error = await recorder.failure { throw error }
         return .finished
+    }
+
+    /// `sweep.yaml`: the resolved sweep file (every default written out, the data format as
+    /// read), headed by comments saying which data and weights actually ran.
+    static func recordedSpec(_ spec: SweepSpec, data: PreparedData, trunk: PreparedTrunk) throws -> String {
+        "# The sweep file as it ran, every default written out (sweep run this file to resume or repeat it).\n"
+            + "# data: \(data.description)\n# trunk: \(trunk.description)\n" + (try spec.resolvedYAML())
     }
 
     static func about(data: PreparedData, trunk: PreparedTrunk, features: String,

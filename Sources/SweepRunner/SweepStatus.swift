@@ -46,21 +46,31 @@ public struct SweepStatus: Sendable, Equatable {
 public final class StatusDisplay: @unchecked Sendable {
     private let lock = NSLock()
     private let isTerminal: Bool
+    private let write: @Sendable (String) -> Void
     private var lineShown = false
+    private var finished = false
     private var lastDraw = 0.0
 
-    /// - Parameter isTerminal: default: whether stderr is a TTY.
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) { self.isTerminal = isTerminal }
+    /// - Parameters:
+    ///   - isTerminal: default: whether stderr is a TTY.
+    ///   - write: where the text goes (default: stderr).
+    public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1,
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.isTerminal = isTerminal
+        self.write = write
+    }
 
     /// Redraws the status line (terminal only; plain output prints events instead), at most
-    /// four times a second unless `force`.
+    /// four times a second unless `force`; never after `finish()` (workers still reporting
+    /// as they stop must not redraw it under the last message).
     public func update(_ status: SweepStatus, force: Bool = false) {
         guard isTerminal else { return }
         lock.withLock {
+            guard !finished else { return }
             let now = monotonicSeconds()
             guard force || !lineShown || now - lastDraw >= 0.25 else { return }
             lastDraw = now
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + status.line).utf8))
+            write("\r\u{1B}[K" + status.line)
             lineShown = true
         }
     }
@@ -69,16 +79,17 @@ public final class StatusDisplay: @unchecked Sendable {
     public func log(_ message: String) {
         lock.withLock {
             let prefix = (isTerminal && lineShown) ? "\r\u{1B}[K" : ""
-            FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+            write(prefix + message + "\n")
             lineShown = false
         }
     }
 
-    /// Ends the status line so later output starts on a fresh line.
+    /// Ends the status line so later output starts on a fresh line; no status line is drawn after.
     public func finish() {
         lock.withLock {
-            if isTerminal && lineShown { FileHandle.standardError.write(Data("\n".utf8)) }
+            if isTerminal && lineShown { write("\n") }
             lineShown = false
+            finished = true
         }
     }
 }

@@ -60,12 +60,16 @@ public final class TrialExecutor: @unchecked Sendable {
                 preprocessing: context.preprocessing,
                 trial: .init(id: ticket.id, sweep: context.sweep, parameters: assignment.parameters, bestEpoch: result.bestEpoch,
                              validation: epochs.first { $0.epoch == result.bestEpoch }?.val ?? [:],
-                             data: context.dataDescription))
+                             data: context.dataDescription),
+                pytorch: .init(head: result.headConfig, scores: settings.scores))
             try Checkpoint.write(state: state, card: card, to: context.checkpointsDirectory + "/" + ticket.id)
             written = true
         }
-        let outcome = TrialOutcome(state: result.state == .complete ? .complete : .diverged, epochs: epochs,
-                                   bestEpoch: result.bestEpoch, objective: bestValue, checkpointWritten: written)
+        let (state, reason) = TrialOutcome.state(diverged: result.state == .diverged ? (result.divergence ?? "diverged") : nil,
+                                                 bestEpoch: result.bestEpoch, epochs: epochs.count,
+                                                 objective: train.objective.label)
+        let outcome = TrialOutcome(state: state, epochs: epochs, bestEpoch: result.bestEpoch, objective: bestValue,
+                                   checkpointWritten: written, reason: reason)
         return try outcome.json()
     }
 
@@ -86,6 +90,7 @@ public final class TrialExecutor: @unchecked Sendable {
         let t = c.train
         var out = SweepTrain.TrialConfig()
         out.depth = t.head.depth
+        out.widths = t.head.widths
         out.dropout = t.head.dropout
         switch t.optimizer.name {
         case .adam: out.optimizer = .adam(learningRate: t.optimizer.lr, weightDecay: t.optimizer.weightDecay)

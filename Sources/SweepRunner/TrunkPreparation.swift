@@ -17,12 +17,13 @@ public struct PreparedTrunk: Sendable {
 /// Resolving `backbone.weights` into the weights actually used.
 public enum TrunkPreparation {
     /// Resolves `backbone.weights`; falls back to random weights (saying so) when the ImageNet
-    /// file is absent and `backbone.fallback` is `random`.
+    /// file is absent and `backbone.fallback` is `random`, and otherwise stops with an error
+    /// that says where it looked and how to ask for the fallback.
     public static func prepare(_ spec: BackboneSpec, seed: UInt64 = 0, log: (String) -> Void) throws -> PreparedTrunk {
         let source: WeightsSource
         switch spec.weights {
         case .imagenet: source = .imagenet
-        case .random: source = .random(seed: seed)
+        case .random(let s): source = .random(seed: s)
         case .file(let path): source = .file(path)
         }
         do {
@@ -30,12 +31,35 @@ public enum TrunkPreparation {
             let where_ = (try? source.resolvedPath()).flatMap { $0 } ?? source.description
             return PreparedTrunk(source: source, identity: identity, description: "ResNet50 weights \(source) (\(where_))")
         } catch let error as WeightsError {
-            guard case .notFound = error, case .imagenet = source, spec.fallback == .random else { throw error }
+            guard case .notFound = error, case .imagenet = source else { throw error }
+            guard spec.fallback == .random else {
+                throw FileError(path: "backbone.weights", reason: "\(error). To train on random trunk weights instead "
+                                + "(much weaker features), set backbone.fallback: random or backbone.weights: random")
+            }
             let fallback = WeightsSource.random(seed: seed)
             log("ImageNet weights not found: \(error). Using RANDOM trunk weights (\(fallback)) instead; "
                 + "features of a random trunk are much weaker than ImageNet's. Results will say so.")
             return PreparedTrunk(source: fallback, identity: try fallback.identity(),
                                  description: "RANDOM ResNet50 weights (\(fallback)): ImageNet weights were not found")
+        }
+    }
+}
+
+extension TrunkPreparation {
+    /// Whether `prepare` will find the weights, without reading them (for `sweep validate` and
+    /// `--dry-run`): an error when the ImageNet file is missing and there is no fallback, a
+    /// warning when the fallback will be used.
+    public static func check(_ spec: BackboneSpec) -> (error: String?, warning: String?) {
+        guard case .imagenet = spec.weights else { return (nil, nil) }
+        do {
+            _ = try WeightsSource.imagenet.resolvedPath()
+            return (nil, nil)
+        } catch {
+            if spec.fallback == .random {
+                return (nil, "\(error). backbone.fallback is random: the run will use RANDOM trunk weights")
+            }
+            return ("backbone.weights: \(error). To train on random trunk weights instead (much weaker features), "
+                    + "set backbone.fallback: random or backbone.weights: random", nil)
         }
     }
 }

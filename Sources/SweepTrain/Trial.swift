@@ -30,7 +30,7 @@ public func runTrial(data: TrialData, config: TrialConfig, loss: any LossPlugin,
     try config.validate()
     try data.validate()
     let headConfig = HeadConfig(inputWidth: data.features.columns, classes: data.classes,
-                                depth: config.depth, dropout: config.dropout)
+                                depth: config.depth, dropout: config.dropout, widths: config.widths)
     try headConfig.validate()
     guard config.objective.metric == "loss" || metrics.contains(where: { $0.name == config.objective.metric }) else {
         throw TrainError.invalidConfig(property: "objective.metric",
@@ -98,7 +98,7 @@ struct TrialLoop {
 
     mutating func run(onEpoch: ((EpochRecord) -> Void)?) -> TrialResult {
         let ranges = TrialLoop.batchRanges(count: order.count, batchSize: config.batchSize,
-                                           mergeSingleton: config.depth > 0)
+                                           mergeSingleton: trainer.head.config.depth > 0)
         let capacity = ranges.map(\.count).max() ?? 1
         let batchX = FloatBuffer(count: capacity * width)           // (capacity, D)
         let batchY = FloatBuffer(count: capacity * classes)         // (capacity, C)

@@ -4,6 +4,8 @@
 public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     /// Hidden blocks of the head.
     public var depth: Int = 2
+    /// The hidden blocks' widths when not the halving ones (then `depth` is their count).
+    public var widths: [Int]?
     /// Dropout probability of the hidden blocks (0: no Dropout layers).
     public var dropout: Double = 0.3
     /// Optimiser and its base learning rate.

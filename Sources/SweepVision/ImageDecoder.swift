@@ -1,23 +1,25 @@
 import CJPEG
 
-/// Decodes JPEG files into RGB with libjpeg-turbo (through the CJPEG shim, so a bad
-/// file becomes an `ImageError`, never an abort), giving the same pixels as
-/// `PIL.Image.open(f).convert("RGB")`: libjpeg's default (ISLOW DCT, fancy
-/// upsampling) decode, grayscale replicated, CMYK converted as Pillow does.
+/// Decodes JPEG and PNG files into RGB (the format told by the file's first bytes, not its
+/// name), giving the same pixels as `PIL.Image.open(f).convert("RGB")`. JPEG: libjpeg-turbo
+/// through the CJPEG shim (so a bad file becomes an `ImageError`, never an abort), libjpeg's
+/// default (ISLOW DCT, fancy upsampling) decode, grayscale replicated, CMYK converted as Pillow
+/// does. PNG: libpng through the CPNG shim, converted as Pillow does (`PNGDecoder`).
 public enum ImageDecoder {
-    /// The RGB pixels of the JPEG file at `path`.
+    /// The RGB pixels of the JPEG or PNG file at `path`.
     public static func decode(fileAt path: String) throws(ImageError) -> RGBImage {
         let bytes = try FileBytes.contents(of: path)
         return try decode(bytes: bytes, name: path)
     }
 
-    /// The RGB pixels of JPEG data held in memory.
+    /// The RGB pixels of JPEG or PNG data held in memory.
     ///
     /// - Parameters:
     ///   - bytes: the whole file.
     ///   - name: how errors name the data (usually its path).
     public static func decode(bytes: [UInt8], name: String) throws(ImageError) -> RGBImage {
         guard !bytes.isEmpty else { throw ImageError(path: name, kind: .empty, reason: "empty file (0 bytes)") }
+        if bytes.starts(with: PNGDecoder.signature) { return try PNGDecoder.decode(bytes: bytes, name: name) }
         var raw: UnsafeMutablePointer<UInt8>?
         var width: Int32 = 0, height: Int32 = 0, components: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
@@ -58,7 +60,7 @@ public enum ImageDecoder {
 
     private static func reason(_ status: Int32, libjpeg text: String) -> String {
         switch status {
-        case SWEEP_JPEG_NOT_JPEG: "not a JPEG file (\(text))"
+        case SWEEP_JPEG_NOT_JPEG: "not a JPEG or PNG file (\(text))"
         case SWEEP_JPEG_TRUNCATED, SWEEP_JPEG_TOO_LARGE: text
         default: "corrupt JPEG: \(text)"
         }

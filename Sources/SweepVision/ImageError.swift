@@ -6,11 +6,11 @@ public struct ImageError: Error, CustomStringConvertible, Sendable, Equatable {
         case unreadable
         /// The file holds zero bytes.
         case empty
-        /// The bytes do not start with a JPEG SOI marker.
+        /// The bytes start with neither a JPEG SOI marker nor the PNG signature.
         case notJPEG
-        /// The JPEG data ends early (Pillow: "image file is truncated").
+        /// The JPEG or PNG data ends early (Pillow: "image file is truncated").
         case truncated
-        /// libjpeg rejected the data (corrupt markers, unsupported format).
+        /// libjpeg or libpng rejected the data (corrupt markers or chunks, bad CRC, unsupported format).
         case corrupt
         /// More pixels than Pillow's decompression-bomb limit.
         case tooLarge

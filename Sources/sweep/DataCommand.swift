@@ -64,7 +64,22 @@ struct DataCommand: ParsableCommand {
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a data set (a MIML folder or a CSV file) and summarise its labels; exits non-zero when invalid.",
-            discussion: "Every image is checked for existence and a JPEG header (SOI marker, then a frame header giving its size); images are not decoded.")
+            discussion: """
+                Every image is checked for existence and a JPEG or PNG header, then decoded (with \
+                progress on a terminal) unless --quick. The report ends with what the labels mean \
+                for a sweep (images without labels, classes without images, rare classes: their \
+                effect on pos_weight: auto, the split and ROC AUC).
+
+                CSV data sets: a header first; image paths relative to the CSV's folder.
+                One 0/1 column per class (0, 1, 0.0 or 1.0):
+                  filename,desert,sea,trees
+                  img/1.jpg,1,0,1
+                or each image's labels, separated by spaces or ';' (an empty cell: no
+                label; the classes are every label used, sorted):
+                  filename,labels
+                  img/1.jpg,desert trees
+                Fields holding commas or quotes are quoted as RFC 4180 says ("a, b.jpg").
+                """)
 
         @Argument(help: "A MIML folder (holding `miml data.mat` and `original_images/`) or a .csv file.")
         var path: String
@@ -72,9 +87,25 @@ struct DataCommand: ParsableCommand {
         @Option(help: "How many problems to list.")
         var maxProblems = DataSets.defaultProblemLimit
 
+        @Flag(help: "Only read the image headers; do not decode the images.")
+        var quick = false
+
         func run() throws {
-            let scan = DataSets.scan(path, problemLimit: max(1, maxProblems))
-            print(InspectionReport.text(scan))
+            var scan = DataSets.scan(path, problemLimit: max(1, maxProblems))
+            var decoded: Int?
+            if !quick, let dataset = scan.dataset {
+                let interactive = isatty(STDERR_FILENO) != 0
+                let total = dataset.count
+                let problems = DecodeCheck.problems(dataset, streams: ProcessInfo.processInfo.activeProcessorCount) { done in
+                    if interactive, done % 25 == 0 || done == total {
+                        FileHandle.standardError.write(Data("\rdecoding images: \(done)/\(total)".utf8))
+                    }
+                }
+                if interactive && total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+                scan.add(problems, limit: max(1, maxProblems))
+                decoded = total - problems.count
+            }
+            print(InspectionReport.text(scan, decoded: decoded))
             if !scan.isValid { throw ExitCode(1) }
         }
     }
@@ -82,7 +113,8 @@ struct DataCommand: ParsableCommand {
 
 /// The text `sweep data inspect` prints.
 enum InspectionReport {
-    static func text(_ scan: DataSetScan) -> String {
+    /// - Parameter decoded: images that decoded, nil when they were not decoded (`--quick`).
+    static func text(_ scan: DataSetScan, decoded: Int? = nil) -> String {
         var lines: [String] = []
         let format = switch scan.format {
         case .miml: "MIML folder"
@@ -93,13 +125,16 @@ enum InspectionReport {
         if let d = scan.dataset {
             if d.isSynthetic { lines.append("SYNTHETIC: \(d.origin)") }
             lines.append("labels file: \(d.labelsFile.path)")
-            lines.append("images: \(d.count)")
             let im = scan.images
+            lines.append(im.listed == d.count ? "images: \(d.count)"
+                         : "images: \(im.listed) listed, \(d.count) usable (the others have problems, listed below)")
             if im.checked > 0 {
-                lines.append(String(format: "  JPEG headers read: %d; sizes %d-%d x %d-%d; %.1f MB in all (%.1f KB mean)",
-                                    im.checked, im.minWidth, im.maxWidth, im.minHeight, im.maxHeight,
+                let kinds = im.png == 0 ? "JPEG" : im.png == im.checked ? "PNG" : "\(im.checked - im.png) JPEG, \(im.png) PNG"
+                lines.append(String(format: "  headers read: %d (%@); sizes %d-%d x %d-%d; %.1f MB in all (%.1f KB mean)",
+                                    im.checked, kinds, im.minWidth, im.maxWidth, im.minHeight, im.maxHeight,
                                     Double(im.totalBytes) / 1_048_576, Double(im.totalBytes) / Double(im.checked) / 1024))
             }
+            lines.append(decoded.map { "  decoded: \($0) of \(d.count)" } ?? "  decoded: not checked (--quick)")
             lines.append("classes: \(d.classCount)")
             let width = d.classNames.map(\.count).max() ?? 0
             for (name, count) in zip(d.classNames, d.classCounts) {
@@ -111,6 +146,9 @@ enum InspectionReport {
             for (k, n) in d.cardinalityHistogram.enumerated() where n > 0 || k <= 3 {
                 lines.append(String(format: "  %d label%@: %6d", k, k == 1 ? " " : "s", n))
             }
+            let notes = LabelAdvice.notes(d)
+            lines.append(notes.isEmpty ? "notes: none" : "notes (what these labels mean for a sweep):")
+            lines += notes.map { "  - \($0)" }
             lines.append("synthetic: \(d.isSynthetic ? "yes" : "no")")
         }
         if scan.totalProblems == 0 {

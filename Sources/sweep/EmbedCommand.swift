@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SweepCSV
 import SweepData
 import SweepModels
 import SweepTensor
@@ -11,8 +12,11 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Write the ResNet50 trunk's 2048 pooled features of each image.",
         discussion: """
-            Output: CSV rows `path,f0,...,f2047` on stdout or in FILE, or a float32 .npy \
-            (N x 2048) when FILE ends in .npy. Images are streamed in bounded batches.
+            Output: CSV (RFC 4180) with the header `path,f0,...,f2047` and one row per image, on \
+            stdout or in FILE; or a float32 .npy (N x 2048, rows in image order) when FILE ends in \
+            .npy. IMAGE may be a JPEG or PNG file or a folder (searched recursively for .jpg, .jpeg \
+            and .png, sorted). Images are streamed in bounded batches. An image that cannot be read \
+            is reported on stderr and left out; the exit status is then 1, after the others are written.
             """)
 
     @Option(help: "imagenet (torch hub cache), random[:SEED], or a .pth/.safetensors file.")
@@ -24,18 +28,22 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Parallel trunk streams (default: the number of cores).")
     var streams: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Argument(help: "JPEG images.")
+    @Argument(help: "JPEG or PNG images, or folders of them.")
     var images: [String]
 
     func run() throws {
         try runReportingErrors {
             guard !images.isEmpty else { throw CommandError("no images given") }
+            let (paths, missing) = ImageInputs.expand(images)
+            let bad = BadImages()
+            for (path, reason) in missing { bad.report(path, reason) }
             let extractor = try TrunkFeatureExtractor.load(WeightsSource(parsing: weights), streams: max(1, streams))
-            let sink = try FeatureSink(path: out, rows: images.count)
-            try extractor.forEachBatch(of: images) { batch, features in
-                try sink.write(paths: Array(batch), features: features, width: extractor.featureCount)
+            let sink = try FeatureSink(path: out, rows: paths.count, width: extractor.featureCount)
+            try extractor.forEachBatch(of: paths, failed: { path, error in bad.report(path, error.reason) }) { batch, features in
+                try sink.write(paths: batch, features: features)
             }
             try sink.finish()
+            try bad.finish(of: paths.count + missing.count)
         }
     }
 }
@@ -44,12 +52,23 @@ struct EmbedCommand: ParsableCommand {
 final class FeatureSink {
     let path: String?
     let npy: Bool
+    let width: Int
     let handle: FileHandle
     let temporary: String?
+    let csv: CSVWriter
+    /// The rows the .npy header was written for, and the rows written since.
+    let plannedRows: Int
+    private(set) var rows = 0
 
-    init(path: String?, rows: Int) throws {
+    /// - Parameters:
+    ///   - rows: the rows expected (the .npy header is rewritten at the end if fewer come).
+    ///   - width: features per row.
+    init(path: String?, rows: Int, width: Int) throws {
         self.path = path
+        self.width = width
+        plannedRows = rows
         npy = path?.hasSuffix(".npy") ?? false
+        csv = CSVWriter(header: ["path"] + (0..<width).map { "f\($0)" })
         if let path {
             let tmp = path + ".partial-\(getpid())"
             guard FileManager.default.createFile(atPath: tmp, contents: nil),
@@ -62,27 +81,32 @@ final class FeatureSink {
             handle = FileHandle.standardOutput
             temporary = nil
         }
-        if npy { handle.write(NPY.header(rows: rows, columns: ResNet50Layout.featureCount)) }
+        handle.write(npy ? NPY.header(rows: rows, columns: width) : Data(csv.headerLine.utf8))
     }
 
     /// Writes rows.
     /// - Parameter features: (paths.count, width) row-major.
-    func write(paths: [String], features: UnsafePointer<Float>, width: Int) throws {
+    func write(paths: [String], features: UnsafePointer<Float>) throws {
+        rows += paths.count
         if npy {
             handle.write(Data(buffer: UnsafeBufferPointer(start: features, count: paths.count * width)))
             return
         }
         var text = ""
         for (i, path) in paths.enumerated() {
-            text += csvField(path)
-            for j in 0..<width { text += "," + "\(features[i * width + j])" }
-            text += "\n"
+            text += csv.line([path] + (0..<width).map { "\(features[i * width + $0])" })
         }
         handle.write(Data(text.utf8))
     }
 
     func finish() throws {
         guard let path, let temporary else { return }
+        if npy && rows != plannedRows {
+            // Fewer rows than planned (unreadable images): the shape in the header says so.
+            let planned = NPY.header(rows: plannedRows, columns: width)
+            try handle.seek(toOffset: 0)
+            handle.write(NPY.header(rows: rows, columns: width, length: planned.count))
+        }
         try handle.synchronize()
         try handle.close()
         guard rename(temporary, path) == 0 else { throw CommandError("\(path): cannot write the output file") }
@@ -91,18 +115,17 @@ final class FeatureSink {
     deinit {
         if let temporary, FileManager.default.fileExists(atPath: temporary) { unlink(temporary) }
     }
-
-    func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
 }
 
 /// NumPy's .npy format, version 1.0, little-endian float32, C order.
 enum NPY {
-    static func header(rows: Int, columns: Int) -> Data {
+    /// The header; `length`, when given (at least the natural length, a multiple of 64), pads it
+    /// to that many bytes, so a header can be rewritten in place with a smaller shape.
+    static func header(rows: Int, columns: Int, length: Int? = nil) -> Data {
         var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
         let total = 10 + dict.utf8.count + 1
-        dict += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
+        let padded = max(length ?? 0, total + (64 - total % 64) % 64)
+        dict += String(repeating: " ", count: padded - total) + "\n"
         var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
         let length = UInt16(dict.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SweepCSV
 import SweepData
 import SweepModels
 import SweepRunner
@@ -11,8 +12,11 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict labels of images with a trained head (e.g. results/<name>/best).",
         discussion: """
-            Prints CSV: path, the predicted labels (separated by ';'), then one probability \
-            column per class. Runs the frozen trunk with the weights the head was trained on.
+            Prints CSV (RFC 4180, a header first): path, the predicted labels (separated by ';'), \
+            then one probability column p_<class> per class. Runs the frozen trunk with the weights \
+            the head was trained on. IMAGE may be a JPEG or PNG file or a folder (searched \
+            recursively for .jpg, .jpeg and .png, sorted). An image that cannot be read is reported \
+            on stderr and skipped; the exit status is then 1, after the other images' rows.
             """)
 
     @Option(help: "A checkpoint folder: results/<name>/best or results/<name>/checkpoints/<id>.")
@@ -21,7 +25,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Trunk weights, when they are not where the model card says (imagenet, random:SEED or a file).")
     var weights: String?
 
-    @Argument(help: "JPEG images.")
+    @Argument(help: "JPEG or PNG images, or folders of them.")
     var images: [String]
 
     func run() throws {
@@ -29,23 +33,39 @@ struct PredictCommand: ParsableCommand {
             guard !images.isEmpty else { throw CommandError("no images given") }
             let (card, head) = try Checkpoint.read(model)
             let source = try WeightsSource(parsing: weights ?? card.trunk.weights)
-            let identity = try source.identity()
-            guard identity == card.trunk.identity else {
-                throw CommandError("trunk weights \(source) (\(identity)) are not the ones the head was trained on (\(card.trunk.identity)); pass --weights")
+            let identity: String
+            do {
+                identity = try source.identity()
+            } catch let error as WeightsError {
+                throw CommandError("this head was trained on the trunk weights \(card.trunk.weights) (identity "
+                                   + "\(card.trunk.identity)), which cannot be read here: \(error); pass --weights with that file")
             }
+            guard identity == card.trunk.identity else {
+                let given = weights.map { "--weights \($0) gives" } ?? "\(card.trunk.weights) here gives"
+                throw CommandError("this head was trained on the trunk weights \(card.trunk.weights) (identity \(card.trunk.identity)), "
+                                   + "but \(given) \(identity); run with --weights \(card.trunk.weights)"
+                                   + (card.trunk.identity.hasPrefix("sha256:") ? " (a file with that SHA-256)" : ""))
+            }
+            let (paths, missing) = ImageInputs.expand(images)
+            let bad = BadImages()
+            for (path, reason) in missing { bad.report(path, reason) }
             let extractor = try TrunkFeatureExtractor.load(source, identity: identity, preprocessing: card.preprocessing,
                                                            streams: ProcessInfo.processInfo.activeProcessorCount)
             let classes = card.classNames.count
-            print((["path", "labels"] + card.classNames.map { "p_" + $0 }).joined(separator: ","))
-            try extractor.forEachBatch(of: images) { batch, features in
+            let csv = CSVWriter(header: ["path", "labels"] + card.classNames.map { "p_" + $0 })
+            FileHandle.standardOutput.write(Data(csv.headerLine.utf8))
+            try extractor.forEachBatch(of: paths, failed: { path, error in bad.report(path, error.reason) }) { batch, features in
                 // (batch.count, classes)
                 let probabilities = head.probabilities(features: features, rows: batch.count, activation: card.scores)
+                var text = ""
                 for (i, path) in batch.enumerated() {
                     let p = (0..<classes).map { probabilities[i * classes + $0] }
                     let labels = (0..<classes).filter { p[$0] > card.threshold }.map { card.classNames[$0] }
-                    print(([path, labels.joined(separator: ";")] + p.map { String(format: "%.6f", $0) }).joined(separator: ","))
+                    text += csv.line([path, labels.joined(separator: ";")] + p.map { String(format: "%.6f", $0) })
                 }
+                FileHandle.standardOutput.write(Data(text.utf8))
             }
+            try bad.finish(of: paths.count + missing.count)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweepCore
+import SweepPluginAPI
 import SweepRunner
 
 /// `sweep run FILE [--set KEY=VALUE ...] [--dry-run]`.
@@ -9,18 +10,25 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a sweep: every trial of the grid, in parallel worker processes.",
         discussion: """
-            Results go to results/<name>/: trials.jsonl (one record per finished trial), \
-            leaderboard.csv, best/ (the best head by the objective), sweep.yaml, split.json, \
-            ABOUT.txt. Running the same sweep again resumes it; Ctrl-C keeps every finished trial.
+            Every key of a sweep file, with its type, default and meaning: `sweep schema`. \
+            Paths in the file are relative to the folder sweep runs in, not to the file.
 
-            Before any work, the loss and metric plugins the sweep uses go through the shared \
-            suite (`sweep plugins check`); a failing one is refused (exit 1) unless \
-            --allow-failing-plugins is given. A trial's id includes the code identity of the \
-            user plugins (plugins/) it uses, so after editing one and rebuilding, exactly the \
-            trials that use it run again. --rerun runs finished trials again: \
-            --rerun failed, --rerun diverged, --rerun all, or trial ids (--rerun 3fa2c1d09b7e; \
-            several values may be comma-separated or the option repeated); the other finished \
-            trials are kept.
+            Before any work, the file, the data set, the split, every loss and every metric are \
+            checked (an objective undefined on the split is an error), and the loss and metric \
+            plugins the sweep uses go through the shared suite (`sweep plugins check`): a failing \
+            one is refused (exit 1) unless --allow-failing-plugins is given. Results go to \
+            <results>/<name>/: trials.jsonl (one record per finished trial), leaderboard.csv \
+            (ranked by the objective; ties go to the lower val_loss, then to the trial earlier in \
+            the plan; the val_ columns and train_loss are the best epoch's, epochs are numbered from \
+            0), best/ (the best head: head.safetensors and model.json), split.json and split.csv, \
+            sweep.yaml (the file as it ran), ABOUT.txt. Running the same sweep again resumes it; \
+            Ctrl-C keeps every finished trial.
+
+            A trial's id includes the code identity of the user plugins (plugins/) it uses, so \
+            after editing one and rebuilding, exactly the trials that use it run again. --rerun \
+            runs finished trials again: --rerun failed, --rerun diverged, --rerun all, or trial \
+            ids (--rerun 3fa2c1d09b7e; several values may be comma-separated or the option \
+            repeated); the other finished trials are kept.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -30,10 +38,11 @@ struct RunCommand: AsyncParsableCommand {
         "Override a key, e.g. --set train.epochs=3 --set grid.dropout=[0.1,0.5].", valueName: "KEY=VALUE"))
     var overrides: [String] = []
 
-    @Flag(help: "Print the expanded trial plan and exit without writing anything.")
+    @Flag(help: "Print the expanded trial plan (marking trials already finished) and exit without writing anything.")
     var dryRun = false
 
-    @Option(help: "Folder that holds results/<name>/ (default: results).")
+    @Option(help: ArgumentHelp("Folder that holds <name>/ with the results, and cache/ with the trunk features unless "
+                               + "backbone.cache says otherwise.", valueName: "folder"))
     var results = "results"
 
     @Option(help: ArgumentHelp(
@@ -48,7 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         let plan: SweepPlan
         let catalog = try CommandPlugins.catalog()
         do {
-            plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
+            plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog, resultsRoot: results)
         } catch {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)
@@ -63,13 +72,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         let failures = try PluginGate.check(plan, file: file, catalog: catalog, allowFailing: allowFailingPlugins)
         if dryRun {
-            print(plan.table(), terminator: "")
+            try PlanChecking.report(plan, catalog: catalog)
+            let store = ResultsStore(directory: results + "/" + plan.spec.name)
+            let finished = ((try? store.loadRecords(repair: false)) ?? []).reduce(into: [String: TrialState]()) { $0[$1.id] = $1.state }
+            print(plan.table(finished: finished), terminator: "")
             return
         }
         let display = StatusDisplay()
         let interrupt = InterruptSignal()
         let sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display,
-                             rerun: selection, pluginCheckFailures: failures)
+                             catalog: catalog, rerun: selection, pluginCheckFailures: failures)
         let ending: SweepRun.Ending
         do {
             ending = try await sweep.run(interrupt: interrupt)
@@ -91,7 +103,7 @@ struct RunCommand: AsyncParsableCommand {
 /// The end-of-run report: the top of the leaderboard and where the files are.
 enum Summary {
     static func print(store: ResultsStore, plan: SweepPlan, top: Int = 5) {
-        let board = Leaderboard(spec: plan.spec)
+        let board = Leaderboard(plan: plan)
         let records = ((try? store.loadRecords()) ?? []).filter { r in plan.trials.contains { $0.id == r.id } }
         let ranked = board.ranked(records)
         let objective = plan.spec.train.objective
@@ -114,5 +126,28 @@ enum Summary {
         if let about = try? String(contentsOfFile: store.directory + "/ABOUT.txt", encoding: .utf8) {
             Swift.print(about.split(separator: "\n").prefix(2).joined(separator: "\n"))
         }
+    }
+}
+
+/// The checks of the data, split and plugins that `validate` and `run --dry-run` make before
+/// anything is written (when the data set is already there).
+enum PlanChecking {
+    /// Prints warnings; prints errors and exits with status 1 when there are any.
+    static func report(_ plan: SweepPlan, catalog: PluginCatalog) throws {
+        let weights = TrunkPreparation.check(plan.spec.backbone)
+        let findings: PlanCheck.Findings?
+        do {
+            findings = try PlanCheck.checkExisting(plan, catalog: catalog)
+        } catch {
+            weights.error.map { printError("error: \($0)") }
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let warnings = [weights.warning].compactMap { $0 } + (findings?.warnings ?? [])
+        let errors = [weights.error].compactMap { $0 } + (findings?.errors ?? [])
+        for warning in warnings { printError("warning: \(warning)") }
+        guard !errors.isEmpty else { return }
+        for error in errors { printError("error: \(error)") }
+        throw ExitCode(1)
     }
 }

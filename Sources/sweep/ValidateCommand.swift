@@ -8,9 +8,11 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check a sweep file: keys, types, ranges, plugin names and the grid.",
         discussion: """
             Prints "ok: N trials (...)" or every problem, one line each \
-            (file:line:column: key.path: reason), and exits with status 1. Also runs the shared \
-            plugin suite on the loss and metrics the sweep uses and fails (exit 1) when one of \
-            them fails it, unless --allow-failing-plugins is given. Writes nothing.
+            (file:line:column: key.path: reason), and exits with status 1. When the data set is \
+            there, also reads its labels, draws the split and checks that every loss can be built \
+            and every metric is defined on it, and runs the shared plugin suite on the loss and \
+            metrics the sweep uses: a failing plugin fails validation (exit 1) unless \
+            --allow-failing-plugins is given. Writes nothing. Every key: `sweep schema`.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -34,6 +36,7 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         _ = try PluginGate.check(plan, file: file, catalog: catalog, allowFailing: allowFailingPlugins)
+        try PlanChecking.report(plan, catalog: catalog)
         print("ok: \(plan.summary)")
     }
 }

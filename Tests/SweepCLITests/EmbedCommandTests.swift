@@ -3,8 +3,9 @@ import SweepModels
 import SweepTensor
 import XCTest
 
-/// `sweep embed` end to end: bad images and bad weight files give exit status 1 and one
-/// `error: …` line naming the file (and the key), never a crash or a hang; a good run's
+/// `sweep embed` end to end: a bad image is reported (one `error: …` line naming the file) and
+/// skipped while the others are written, with exit status 1 at the end; bad weight files give
+/// exit status 1 and one line naming the file and key, never a crash or a hang; a good run's
 /// .npy has the NumPy header and shape N x 2048 float32, equal to the CSV output.
 final class EmbedCommandTests: CLITestCase {
     /// Fails unless `outcome` is exit status 1 with one `error: …` line containing `names`,
@@ -22,7 +23,19 @@ final class EmbedCommandTests: CLITestCase {
         XCTAssertEqual(left, [], "\(what): output left behind", file: file, line: line)
     }
 
-    func testBadImagesExitWithStatusOneNamingTheFile() throws {
+    /// The shape in a .npy header.
+    func npyShape(_ name: String) throws -> String {
+        let bytes = [UInt8](try Data(contentsOf: work.appendingPathComponent(name)))
+        let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
+        XCTAssertEqual((10 + headerLength) % 64, 0)
+        let shape = header.range(of: #"\(\d+, \d+\)"#, options: .regularExpression).map { String(header[$0]) } ?? ""
+        let rows = Int(shape.dropFirst().prefix { $0.isNumber }) ?? -1
+        XCTAssertEqual(bytes.count, 10 + headerLength + rows * 2048 * 4, "file size matches the shape \(shape)")
+        return shape
+    }
+
+    func testBadImagesAreReportedAndSkippedAndTheOthersWritten() throws {
         let good = dataSet.images[0]
         let jpeg = try Data(contentsOf: URL(fileURLWithPath: good))
         try jpeg.prefix(jpeg.count / 2).write(to: work.appendingPathComponent("truncated.jpg"))
@@ -31,13 +44,21 @@ final class EmbedCommandTests: CLITestCase {
         let bad = [("truncated JPEG", "truncated.jpg"), ("text file named .jpg", "text.jpg"),
                    ("empty file", "empty.jpg"), ("missing file", "missing.jpg")]
         for (what, name) in bad {
-            // The bad image comes after a good one: the whole command fails, no partial output.
-            let outcome = try run(["embed", "--weights", "random", "--out", "out.npy", good, name], timeout: 120)
-            assertRefused(outcome, naming: [name], what)
+            // The bad image sits between two good ones: both good ones are written, in order.
+            let outcome = try run(["embed", "--weights", "random", "--out", "out.npy", good, name, dataSet.images[1]], timeout: 120)
+            XCTAssertEqual(outcome.status, 1, "\(what): \(outcome.stderr)")
+            XCTAssertEqual(outcome.stderrLines.count, 2, "\(what): the bad file and the summary:\n\(outcome.stderr)")
+            XCTAssertTrue(outcome.stderrLines.first?.hasPrefix("error: \(name): ") ?? false, "\(what): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderrLines.last?.contains("1 of 3 image(s) could not be read") ?? false, outcome.stderr)
+            XCTAssertEqual(try npyShape("out.npy"), "(2, 2048)", what)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.hasPrefix("out.npy.") }, [],
+                           "\(what): partial file left")
+            try FileManager.default.removeItem(at: work.appendingPathComponent("out.npy"))
         }
         let csv = try run(["embed", "--weights", "random", "truncated.jpg"], timeout: 120)
-        assertRefused(csv, naming: ["truncated.jpg"], "truncated JPEG (CSV to stdout)")
-        XCTAssertEqual(csv.stdout, "", "CSV rows printed before the error")
+        XCTAssertEqual(csv.status, 1, csv.stderr)
+        XCTAssertTrue(csv.stderr.contains("error: truncated.jpg: "), csv.stderr)
+        XCTAssertEqual(try CSV.records(csv.stdout).count, 1, "the header and no row: \(csv.stdout.prefix(200))")
     }
 
     func testWeightFilesWithAMissingKeyOrAWrongShapeExitWithStatusOneNamingFileAndKey() throws {
@@ -98,7 +119,9 @@ final class EmbedCommandTests: CLITestCase {
 
         let csv = try run(["embed", "--weights", "random"] + images, timeout: 300)
         assertExit(csv, 0, "embed to stdout")
-        let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        let table = try CSV.records(csv.stdout)
+        XCTAssertEqual(table.first, ["path"] + (0..<2048).map { "f\($0)" })
+        let rows = Array(table.dropFirst())
         XCTAssertEqual(rows.count, images.count)
         for (i, row) in rows.enumerated() {
             XCTAssertEqual(row.first, images[i])

@@ -100,20 +100,16 @@ extension JSONValue {
     var reproducible: JSONValue { removing(["timings", "worker_pid", "seconds"]) }
 }
 
-/// `leaderboard.csv`: a header and rows of plain cells (the tests' values need no quoting).
+/// `leaderboard.csv`, read as RFC 4180 CSV: a header and one row per trial.
 struct LeaderboardFile {
     let header: [String]
     let rows: [[String: String]]
-    let lines: [String]
 
     static func read(_ folder: URL) throws -> LeaderboardFile {
-        let text = try String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8)
-        let lines = text.split(separator: "\n").map(String.init)
-        let header = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
-        let rows = lines.dropFirst().map { line in
-            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
-        }
-        return LeaderboardFile(header: header, rows: rows, lines: lines)
+        let records = try CSV.records(String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8))
+        let header = records.first ?? []
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        return LeaderboardFile(header: header, rows: rows)
     }
 
     /// The rows without the `seconds` column, as text (for comparing two runs).
@@ -162,5 +158,41 @@ func assertLeaderboardRanks(_ board: LeaderboardFile, _ trials: TrialsFile, metr
             }
         }
         previous = (g, value)
+    }
+}
+
+/// A strict RFC 4180 reader for the tests (fields quoted with `"`, `""` inside, LF or CRLF).
+enum CSV {
+    struct Malformed: Error, CustomStringConvertible { var description: String }
+
+    static func records(_ text: String) throws -> [[String]] {
+        var records: [[String]] = [], fields: [String] = [], field = ""
+        var quoted = false, afterQuote = false
+        var chars = Array(text.unicodeScalars)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { chars.removeFirst(); field.unicodeScalars.append(c) } else { quoted = false; afterQuote = true }
+                } else { field.unicodeScalars.append(c) }
+                continue
+            }
+            switch c {
+            case "\"":
+                guard field.isEmpty, !afterQuote else { throw Malformed(description: "stray quote in \(field)") }
+                quoted = true
+            case ",":
+                fields.append(field); field = ""; afterQuote = false
+            case "\r":
+                continue
+            case "\n":
+                fields.append(field); records.append(fields); fields = []; field = ""; afterQuote = false
+            default:
+                guard !afterQuote else { throw Malformed(description: "text after a closing quote") }
+                field.unicodeScalars.append(c)
+            }
+        }
+        guard !quoted else { throw Malformed(description: "unterminated quote") }
+        if !field.isEmpty || !fields.isEmpty { fields.append(field); records.append(fields) }
+        return records
     }
 }

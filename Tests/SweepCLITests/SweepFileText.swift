@@ -3,9 +3,21 @@ struct SweepFileText {
     var name: String
     var dataPath: String
     var cachePath: String
-    var synthesizeIfMissing = false
-    /// `random`, or `imagenet` (with the random fallback).
+    /// `data.format`; nil leaves it out (inferred from the path).
+    var format: String? = "miml"
+    /// `data.synthesize_if_missing`; nil leaves it out (default false).
+    var synthesizeIfMissing: Bool? = false
+    var validation = "0.3"
+    var stratified = false
+    /// `random`, or `imagenet` (with the fallback below).
     var weights = "random"
+    /// `backbone.fallback`; nil leaves it out (default error).
+    var fallback: String? = "random"
+    var metrics = "[f1_samples, roc_auc_samples]"
+    /// False leaves `backbone.cache` out (the default: cache/ in the results folder).
+    var writeCache = true
+    /// Top-level lines appended as they are (e.g. `keep: 2`).
+    var extra: [String] = []
     var epochs = 2
     var batchSize = 8
     var depth = 1
@@ -31,17 +43,14 @@ struct SweepFileText {
         """
         name: \(name)
         data:
-          format: miml
-          path: \(dataPath)
-          synthesize_if_missing: \(synthesizeIfMissing)
-          validation: 0.3
+        \(format.map { "  format: \($0)\n" } ?? "")  path: \(dataPath)
+        \(synthesizeIfMissing.map { "  synthesize_if_missing: \($0)\n" } ?? "")  validation: \(validation)
           split_seed: 0
-          stratified: false
+          stratified: \(stratified)
         backbone:
           name: resnet50
           weights: \(weights)
-          fallback: random
-          cache: \(cachePath)
+        \(fallback.map { "  fallback: \($0)\n" } ?? "")\(writeCache ? "  cache: \(cachePath)" : "  # cache: the default, <results>/cache")
         train:
           epochs: \(epochs)
           batch_size: \(batchSize)
@@ -49,7 +58,7 @@ struct SweepFileText {
           optimizer: {name: adam, lr: \(lr)}
           schedule: {name: cosine, t_max: 5, eta_min: 0.0001, step: batch}
           loss: \(loss)
-          metrics: [f1_samples, roc_auc_samples]
+          metrics: \(metrics)
           objective: \(objective)
           threshold: 0.5
         grid:
@@ -58,7 +67,7 @@ struct SweepFileText {
         seed: 0
         retries: \(retries)
         trial_timeout: \(trialTimeout)
-
+        \(extra.map { $0 + "\n" }.joined())
         """
     }
 }

@@ -32,23 +32,41 @@ final class LeaderboardTests: XCTestCase {
                        "independent of input order")
     }
 
+    /// Issue 13: ties on the objective go to the lower validation loss at the best epoch, then
+    /// to the trial earlier in the plan (not to the smaller id).
+    func testTiesGoToTheLowerValidationLossThenTheEarlierTrial() throws {
+        let tied = [
+            try R.record(id: "a00000000000", state: .complete, objective: 0.9, epochs: [R.epoch(0, val: 0.9, valLoss: 0.5)], bestEpoch: 0),
+            try R.record(id: "b00000000000", state: .complete, objective: 0.9, epochs: [R.epoch(0, val: 0.9, valLoss: 0.3)], bestEpoch: 0),
+            try R.record(id: "c00000000000", state: .complete, objective: 0.9, epochs: [R.epoch(0, val: 0.9, valLoss: 0.5)], bestEpoch: 0),
+        ]
+        let board = Leaderboard(parameterNames: [], metricNames: ["loss", "f1_samples"],
+                                objective: Objective(metric: "f1_samples", split: .val, direction: .max),
+                                planOrder: ["c00000000000": 0, "b00000000000": 1, "a00000000000": 2])
+        XCTAssertEqual(board.ranked(tied).map(\.id), ["b00000000000", "c00000000000", "a00000000000"])
+    }
+
     func testCSVRows() throws {
-        let spec = try Support.plan("name: a\ngrid:\n  lr: [0.1]\n  loss.pos_weight: [[1, 2]]\n").spec
-        let board = Leaderboard(spec: spec)
+        let plan = try Support.plan("name: a\ngrid:\n  lr: [0.1]\n  loss.pos_weight: [[1, 2]]\n")
+        let board = Leaderboard(plan: plan)
         XCTAssertEqual(board.header, ["rank", "id", "state", "lr", "loss.pos_weight", "best_epoch", "val_loss",
-                                      "val_f1_samples", "val_roc_auc_samples", "final_train_loss", "seconds"])
+                                      "val_f1_samples", "val_roc_auc_samples", "train_loss", "epochs", "final_train_loss",
+                                      "seconds", "reason"])
         var recs = try records()
         recs[1] = try R.record(id: "c10000000000", state: .complete, objective: 0.8,
                                parameters: ["lr": .number(0.1), "loss.pos_weight": .numbers([1, 2])],
                                epochs: [R.epoch(0, val: 0.8, trainLoss: 0.6), R.epoch(1, val: 0.7, trainLoss: 0.25)], bestEpoch: 0)
         let rows = board.rows(recs)
         XCTAssertEqual(rows.count, 7)
-        XCTAssertEqual(rows[2], ["3", "c10000000000", "complete", "0.1", "[1, 2]", "0", "0.4", "0.8", "0.9", "0.25", "12.500"])
-        XCTAssertEqual(rows[6], ["7", "f00000000000", "failed", "1", "", "", "", "", "", "", "12.500"])
+        // train_loss is the best epoch's (0.6), final_train_loss the last epoch's (0.25).
+        XCTAssertEqual(rows[2], ["3", "c10000000000", "complete", "0.1", "[1, 2]", "0", "0.4", "0.8", "0.9", "0.6", "2", "0.25",
+                                 "12.500", ""])
+        XCTAssertEqual(rows[6], ["7", "f00000000000", "failed", "1", "", "", "", "", "", "", "0", "", "12.500", "timed out"])
         let csv = board.csv(recs)
         let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 9, "header, 7 rows, and the empty string after the final newline")
-        XCTAssertEqual(lines[0], "rank,id,state,lr,loss.pos_weight,best_epoch,val_loss,val_f1_samples,val_roc_auc_samples,final_train_loss,seconds")
-        XCTAssertEqual(lines[3], "3,c10000000000,complete,0.1,\"[1, 2]\",0,0.4,0.8,0.9,0.25,12.500")
+        XCTAssertEqual(lines[0], "rank,id,state,lr,loss.pos_weight,best_epoch,val_loss,val_f1_samples,val_roc_auc_samples,"
+                       + "train_loss,epochs,final_train_loss,seconds,reason")
+        XCTAssertEqual(lines[3], "3,c10000000000,complete,0.1,\"[1, 2]\",0,0.4,0.8,0.9,0.6,2,0.25,12.500,")
     }
 }

@@ -22,7 +22,7 @@ final class OverrideTests: XCTestCase {
             "train.optimizer.weight_decay=0.01", "grid.loss.gamma=[1, 3]", "train.loss=focal", "backbone.weights=random",
         ])
         XCTAssertEqual(plan.spec.train.optimizer.weightDecay, 0.01)
-        XCTAssertEqual(plan.spec.backbone.weights, .random)
+        XCTAssertEqual(plan.spec.backbone.weights, .random(seed: 0))
         XCTAssertEqual(plan.spec.grid.map(\.name), ["loss.gamma"])
         XCTAssertEqual(plan.trials.map { $0.config.train.loss.parameters["gamma"] }, [.number(1), .number(3)])
     }

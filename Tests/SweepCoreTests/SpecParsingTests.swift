@@ -71,7 +71,11 @@ final class SpecParsingTests: XCTestCase {
         let s = plan.spec
         XCTAssertEqual(s.workers, 4)
         XCTAssertEqual(s.data.path, "data/miml")
-        XCTAssertTrue(s.data.synthesizeIfMissing)
+        XCTAssertEqual(s.data.format, .miml, "data/miml holds `miml data.mat`")
+        XCTAssertFalse(s.data.synthesizeIfMissing, "no synthesis unless the file asks")
+        XCTAssertEqual(s.backbone.fallback, .error, "no weights fallback unless the file asks")
+        XCTAssertEqual(s.backbone.cache, "results/cache")
+        XCTAssertEqual(s.keep, 1)
         XCTAssertEqual(s.train.epochs, 10)
         XCTAssertEqual(s.train.head.depth, 2)
         XCTAssertEqual(s.train.schedule.name, .constant)
@@ -135,6 +139,7 @@ final class SpecParsingTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root.appendingPathComponent("sweeps"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("data/here"), withIntermediateDirectories: true)
+        try Data().write(to: root.appendingPathComponent("data/here/miml data.mat"))  // a MIML folder, as far as planning looks
         let file = "name: w\ndata: {path: data/here, synthesize_if_missing: false}\n"
         try file.write(to: root.appendingPathComponent("sweeps/w.yaml"), atomically: true, encoding: .utf8)
         try file.replacingOccurrences(of: "data/here", with: "data/gone")
@@ -147,8 +152,8 @@ final class SpecParsingTests: XCTestCase {
             XCTFail("a missing data folder must be an error")
         } catch {
             XCTAssertEqual(error.issues.map(\.description), [
-                "sweeps/gone.yaml:2:14: data.path: 'data/gone' does not exist (paths are relative to the working directory); "
-                    + "set data.synthesize_if_missing: true to generate a synthetic stand-in",
+                "sweeps/gone.yaml:2:14: data.path: 'data/gone' does not exist (paths are relative to the working directory "
+                    + "sweep runs in, not to the sweep file)",
             ])
         }
     }

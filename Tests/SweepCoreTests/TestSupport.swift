@@ -71,8 +71,10 @@ enum Support {
         }
     }()
 
-    /// Paths that "exist" for the tests.
-    static let existing: Set<String> = ["data/miml", "data/labels.csv", "weights/rn50.safetensors"]
+    /// Paths that "exist" for the tests: `data/miml` is a MIML folder (it holds `miml data.mat`),
+    /// `data/plain-folder` a folder without it.
+    static let existing: Set<String> = ["data/miml", "data/miml/miml data.mat", "data/plain-folder", "data/labels.csv",
+                                        "weights/rn50.safetensors"]
 
     /// The repository's `sweeps/` folder.
     static let sweepsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

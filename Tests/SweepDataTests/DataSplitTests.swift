@@ -1,3 +1,4 @@
+import SweepCSV
 import XCTest
 @testable import SweepData
 

@@ -77,4 +77,63 @@ final class StratificationTests: XCTestCase {
         XCTAssertEqual(a.train, b.train)
         XCTAssertEqual(a.validation, b.validation)
     }
+
+    /// Issue 13, bug 2: 150 rows sorted by class (as a CSV often is), 4 classes. Different
+    /// seeds must give different splits, each still stratified. (The seed used to break almost
+    /// no tie: seeds 0 and 7 shared 36 of 37 validation rows.)
+    func sortedTargets(n: Int = 150, classes c: Int = 4) -> [UInt8] {
+        var targets = [UInt8](repeating: 0, count: n * c)
+        for i in 0..<n {
+            targets[i * c + i * c / n] = 1                      // sorted: class 0 rows first, then 1, ...
+            if i % 5 == 0 { targets[i * c + (i * c / n + 1) % c] = 1 }  // some rows with a second label
+        }
+        return targets
+    }
+
+    func testDifferentSeedsGiveDifferentStillStratifiedSplits() {
+        let c = 4, f = 0.25, targets = sortedTargets()
+        var validations: [Set<Int>] = []
+        for seed: UInt64 in [0, 7, 1, 2] {
+            let (train, validation) = IterativeStratification.split(targets: targets, classCount: c, validationFraction: f, seed: seed)
+            XCTAssertEqual(validation.count, 37)
+            XCTAssertEqual(Set(train + validation), Set(0..<150))
+            let d = deviations(targets, classCount: c, validation: validation, fraction: f)
+            XCTAssertLessThanOrEqual(d.map(abs).max() ?? 0, 1.0, "seed \(seed): not stratified: \(d)")
+            validations.append(Set(validation))
+        }
+        for a in 0..<validations.count {
+            for b in (a + 1)..<validations.count {
+                let shared = validations[a].intersection(validations[b]).count
+                // Independent random draws of 37 of 150 share about 9; anything near 37 means the seed is ignored.
+                XCTAssertLessThan(shared, 25, "splits \(a) and \(b) share \(shared) of 37 validation rows")
+            }
+        }
+    }
+
+    /// Where a row sits in the file must not decide its side: over many seeds, every position
+    /// is drawn for validation about f of the time, the first rows of each class as often as the last.
+    func testFileOrderDoesNotBiasTheStratifiedSplit() {
+        let c = 4, n = 150, f = 0.25, seeds = 200
+        let targets = sortedTargets()
+        var drawn = [Int](repeating: 0, count: n)
+        for seed in 0..<seeds {
+            let (_, validation) = IterativeStratification.split(targets: targets, classCount: c, validationFraction: f,
+                                                                seed: UInt64(seed))
+            for i in validation { drawn[i] += 1 }
+        }
+        // Per class block, the first and the second half of its rows are drawn equally often
+        // (binomial noise at 200 seeds is a few percent).
+        for k in 0..<c {
+            let rows = (0..<n).filter { $0 * c / n == k }
+            let half = rows.count / 2
+            let early = rows.prefix(half).map { drawn[$0] }.reduce(0, +)
+            let late = rows.suffix(half).map { drawn[$0] }.reduce(0, +)
+            XCTAssertLessThan(abs(Double(early - late)) / Double(early + late), 0.15,
+                              "class \(k): first half drawn \(early) times, second half \(late)")
+        }
+        // No row is (almost) always or never in the validation part.
+        let shares = drawn.map { Double($0) / Double(seeds) }
+        XCTAssertGreaterThan(shares.min() ?? 0, 0.05, "a row is almost never drawn: \(shares.min() ?? 0)")
+        XCTAssertLessThan(shares.max() ?? 1, 0.6, "a row is almost always drawn: \(shares.max() ?? 1)")
+    }
 }

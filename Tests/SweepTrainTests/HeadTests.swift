@@ -47,6 +47,42 @@ final class HeadTests: XCTestCase {
         XCTAssertThrowsError(try Head(config: HeadConfig(inputWidth: 64, classes: 5, depth: 1, dropout: 1), seed: 0))
     }
 
+    /// Issue 13: widths given explicitly, and the PyTorch layout the model card states, module
+    /// by module, matching the state dict's keys and shapes (so `load_state_dict` fits).
+    func testExplicitWidthsAndThePyTorchLayoutMatchTheStateDict() throws {
+        let custom = HeadConfig(inputWidth: 2048, classes: 4, depth: 0, dropout: 0, widths: [300, 7])
+        XCTAssertEqual(custom.depth, 2)
+        XCTAssertEqual(custom.hiddenWidths, [300, 7])
+        XCTAssertThrowsError(try HeadConfig(inputWidth: 2048, classes: 4, depth: 0, dropout: 0, widths: [300, 0]).validate())
+        for config in [custom, HeadConfig(inputWidth: 2048, classes: 5, depth: 2, dropout: 0.3),
+                       HeadConfig(inputWidth: 2048, classes: 5, depth: 0, dropout: 0.3)] {
+            let state = try Head(config: config, seed: 0).stateDict()
+            let modules = config.pytorchModules
+            for (key, tensor) in state {
+                let parts = key.split(separator: ".")
+                let index = try XCTUnwrap(Int(parts[0]), key)
+                XCTAssertLessThan(index, modules.count, key)
+                let module = modules[index]
+                if module.hasPrefix("Linear(") {
+                    let shape = tensor.shape
+                    let expected = parts[1] == "weight" ? "in_features=\(shape.last ?? 0), out_features=\(shape[0])"
+                                                         : "out_features=\(shape[0])"
+                    XCTAssertTrue(module.contains(expected), "\(key) \(shape) vs \(module)")
+                } else {
+                    XCTAssertTrue(module.hasPrefix("BatchNorm1d(\(tensor.shape.first ?? 0),") || parts[1] == "num_batches_tracked",
+                                  "\(key) vs \(module)")
+                }
+            }
+            // Every module with parameters has them in the state dict; ReLU and Dropout have none.
+            for (i, m) in modules.enumerated() where m.hasPrefix("Linear") || m.hasPrefix("BatchNorm") {
+                XCTAssertNotNil(state["\(i).weight"], "module \(i) \(m)")
+            }
+            XCTAssertEqual(modules.filter { $0.hasPrefix("Dropout(p=") }.count, config.dropout > 0 ? config.depth : 0)
+            XCTAssertTrue(config.pytorchSequential.hasPrefix("nn.Sequential(nn.Linear(in_features=2048, "), config.pytorchSequential)
+        }
+        XCTAssertEqual(HeadConfig(inputWidth: 2048, classes: 5, depth: 2, dropout: 0.3).pytorchModules[3], "Dropout(p=0.3, inplace=False)")
+    }
+
     func testInitialisationFollowsPyTorchDefaults() throws {
         let config = HeadConfig(inputWidth: 256, classes: 3, depth: 1, dropout: 0)
         let state = try Head(config: config, seed: 42).stateDict()

@@ -1,5 +1,5 @@
 import XCTest
-@testable import SweepData
+import SweepCSV
 
 final class CSVParserTests: XCTestCase {
     private func parse(_ text: String) -> Result<[CSVParser.Record], CSVParser.SyntaxError> {

@@ -9,21 +9,31 @@
 /// may be enclosed in double quotes, and then may hold commas, line breaks and `""` (one quote).
 /// A quote inside an unquoted field, text after a closing quote, or an unterminated quoted
 /// field is an error. A UTF-8 byte-order mark at the start is skipped.
-enum CSVParser {
+public enum CSVParser {
     /// One record and the 1-based line it starts on.
-    struct Record: Equatable {
-        var line: Int
-        var fields: [String]
+    public struct Record: Equatable, Sendable {
+        /// The 1-based line the record starts on.
+        public var line: Int
+        /// The fields, unquoted.
+        public var fields: [String]
+
+        /// A record starting on `line`.
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
     }
 
     /// A syntax error and the 1-based line where it was found.
-    struct SyntaxError: Error, Equatable {
-        var line: Int
-        var message: String
+    public struct SyntaxError: Error, Equatable, Sendable {
+        /// The 1-based line of the error.
+        public var line: Int
+        /// What is wrong.
+        public var message: String
     }
 
     /// The records of `bytes` (UTF-8 text).
-    static func parse(_ bytes: [UInt8]) -> Result<[Record], SyntaxError> {
+    public static func parse(_ bytes: [UInt8]) -> Result<[Record], SyntaxError> {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var records: [Record] = []
         var fields: [String] = []

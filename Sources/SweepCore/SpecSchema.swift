@@ -1,0 +1,226 @@
+/// The table of every sweep-file key: where it is, what it takes, its default and meaning, and
+/// how the decoder reads it. `SpecDecoder` walks the file with it (allowed keys, rules,
+/// setters) and `sweep schema` prints it, so the two cannot disagree. Adding a key is one
+/// entry here (a training parameter: one entry in `TrainParameters.all`) plus its field.
+
+/// One key of the sweep file.
+struct SpecKey {
+    /// How the decoder reads the key.
+    enum Reading {
+        /// A value checked by the rule and stored by the setter.
+        case value(ValueRule, set: @Sendable (inout SweepSpec, SweptValue) -> Void)
+        /// A mapping of the keys below it; a plain word is short for its key `shorthand`.
+        case section(shorthand: String?)
+        /// Read by its own code: `name`, plugin choices, the metric list, the objective, the grid.
+        case custom(type: String)
+    }
+
+    /// The dotted key path, e.g. `data.validation`.
+    let path: String
+    let reading: Reading
+    /// The default as shown to users.
+    let defaultText: String
+    /// What it means, including what a path is relative to.
+    let meaning: String
+    /// The `grid:` name when the key can be swept.
+    var gridName: String? = nil
+
+    /// The key's last component, as written in its section.
+    var key: String { String(path.split(separator: ".").last ?? "") }
+
+    /// The path of the section holding it (`""` for top-level keys).
+    var parent: String {
+        guard let dot = path.lastIndex(of: ".") else { return "" }
+        return String(path[..<dot])
+    }
+
+    /// The type column of `sweep schema`.
+    var typeText: String {
+        switch reading {
+        case .value(let rule, _): return rule.text
+        case .section(let shorthand): return shorthand.map { "mapping (or a word: its \($0))" } ?? "mapping"
+        case .custom(let type): return type
+        }
+    }
+}
+
+extension SpecKey.Reading {
+    /// A value that is one of `E`'s raw values (listed in errors and `sweep schema`), stored by `set`.
+    static func choice<E: RawRepresentable & CaseIterable & SendableMetatype>(_ type: E.Type, set: @escaping @Sendable (inout SweepSpec, E) -> Void)
+        -> Self where E.RawValue == String {
+        .value(.choice(E.allCases.map(\.rawValue))) { spec, value in
+            if let e = E(rawValue: value.string ?? "") { set(&spec, e) }
+        }
+    }
+
+    /// A true/false value, stored by `set`.
+    static func flag(set: @escaping @Sendable (inout SweepSpec, Bool) -> Void) -> Self {
+        .value(.boolean) { spec, value in
+            if case .bool(let b) = value { set(&spec, b) }
+        }
+    }
+}
+
+enum SpecSchema {
+    private static let positive = Bound(value: 0, inclusive: false)
+
+    /// Every key, in the order `sweep schema` lists them.
+    static let keys: [SpecKey] = {
+        var keys: [SpecKey] = [
+            SpecKey(path: "name", reading: .custom(type: "word of letters, digits, _ . -"), defaultText: "required",
+                    meaning: "the sweep's name: its results go to <results>/<name>/ (results/ unless `sweep run --results` says otherwise)"),
+            SpecKey(path: "data", reading: .section(shorthand: nil), defaultText: "",
+                    meaning: "the images, their labels and the train/validation split"),
+            SpecKey(path: "data.path", reading: .value(.path) { $0.data.path = $1.string ?? $0.data.path }, defaultText: "data/miml",
+                    meaning: "the data set: a .csv file (see `CSV data sets` in the README) or a MIML folder; relative to the "
+                        + "working directory sweep runs in, not to the sweep file"),
+            SpecKey(path: "data.format", reading: .choice(DataSpec.Format.self) { $0.data.format = $1 }, defaultText: "from data.path",
+                    meaning: "csv (a .csv file) or miml (a folder holding `miml data.mat` and original_images/); by default "
+                        + "a path ending in .csv is csv and a folder with `miml data.mat` is miml"),
+            SpecKey(path: "data.synthesize_if_missing", reading: .flag { $0.data.synthesizeIfMissing = $1 }, defaultText: "false",
+                    meaning: "when data.path does not exist, generate the SYNTHETIC MIML stand-in there (2000 drawn scenes, "
+                        + "said in the log and the results); miml only. Off: a missing path is an error"),
+            SpecKey(path: "data.validation", reading: .value(.real(lower: positive, upper: Bound(value: 1, inclusive: false))) {
+                        $0.data.validation = $1.number ?? $0.data.validation
+                    },
+                    defaultText: "0.3", meaning: "share of the images held out for validation: int(N x validation) of them"),
+            SpecKey(path: "data.split_seed", reading: .value(.integer(min: 0)) { $0.data.splitSeed = $1.integer }, defaultText: "0",
+                    meaning: "seed of the train/validation split"),
+            SpecKey(path: "data.stratified", reading: .flag { $0.data.stratified = $1 }, defaultText: "false",
+                    meaning: "iterative stratification (Sechidis et al. 2011, rows visited in a seeded random order) "
+                        + "instead of torch's random_split (the notebook's)"),
+            SpecKey(path: "backbone", reading: .section(shorthand: nil), defaultText: "", meaning: "the frozen trunk whose features are cached"),
+            SpecKey(path: "backbone.name", reading: .value(.choice(["resnet50"])) { $0.backbone.name = $1.string ?? $0.backbone.name },
+                    defaultText: "resnet50", meaning: "the trunk"),
+            SpecKey(path: "backbone.weights", reading: .value(.weights) { $0.backbone.weights = BackboneSpec.Weights($1.string ?? "") },
+                    defaultText: "imagenet",
+                    meaning: "imagenet: torchvision's resnet50-0676ba61.pth from $TORCH_HOME/hub/checkpoints (default "
+                        + "~/.cache/torch/hub/checkpoints); random or random:SEED: seeded random weights; or a .pth/.safetensors "
+                        + "file, relative to the working directory"),
+            SpecKey(path: "backbone.fallback", reading: .choice(BackboneSpec.Fallback.self) { $0.backbone.fallback = $1 },
+                    defaultText: "error",
+                    meaning: "when the imagenet file is not found: error (stop before any work, saying where it looked) or "
+                        + "random (use random weights, said in the log and the results)"),
+            SpecKey(path: "backbone.cache", reading: .value(.path) { $0.backbone.cache = $1.string ?? $0.backbone.cache },
+                    defaultText: "<results>/cache",
+                    meaning: "folder of the trunk-feature cache, relative to the working directory; by default cache/ in the "
+                        + "results folder, so `sweep run --results DIR` moves it too"),
+            SpecKey(path: "train", reading: .section(shorthand: nil), defaultText: "",
+                    meaning: "the training settings every trial shares; grid values are applied on top of them"),
+        ]
+        for p in TrainParameters.all where !p.path.hasPrefix("train.loss.") {
+            for section in ["train.head", "train.optimizer", "train.schedule"] where p.path.hasPrefix(section + ".")
+                && !keys.contains(where: { $0.path == section }) {
+                keys.append(SpecKey(path: section, reading: .section(shorthand: section == "train.head" ? nil : "name"), defaultText: "",
+                                    meaning: ["train.head": "the MLP head on the trunk features",
+                                              "train.optimizer": "the optimiser and its hyperparameters",
+                                              "train.schedule": "the learning-rate schedule"][section] ?? ""))
+            }
+            keys.append(SpecKey(path: p.path, reading: .value(p.rule) { spec, value in p.set(&spec.train, value) },
+                                defaultText: p.defaultText, meaning: p.meaning, gridName: p.name))
+            if p.path == "train.schedule.step" {
+                keys += pluginKeys
+            }
+        }
+        keys += [
+            SpecKey(path: "grid", reading: .custom(type: "mapping of training parameters to lists of values"), defaultText: "none",
+                    meaning: "the parameters to sweep (those with a grid name below, or loss.<parameter>), each a list of "
+                        + "values; every combination is a trial, the first key varying slowest"),
+            SpecKey(path: "workers", reading: .value(.integer(min: 1)) { $0.workers = $1.integer }, defaultText: "the number of cores",
+                    meaning: "parallel worker processes"),
+            SpecKey(path: "seed", reading: .value(.integer(min: 0)) { $0.seed = $1.integer }, defaultText: "0",
+                    meaning: "every trial's seed (head initialisation, shuffling, dropout): trials differ only by their parameters"),
+            SpecKey(path: "retries", reading: .value(.integer(min: 0)) { $0.retries = $1.integer }, defaultText: "1",
+                    meaning: "extra attempts for a trial whose worker crashed, was killed or timed out"),
+            SpecKey(path: "trial_timeout", reading: .value(.real(lower: positive, upper: Bound(value: 1e9, inclusive: true))) {
+                        $0.trialTimeout = $1.number ?? $0.trialTimeout
+                    },
+                    defaultText: "600", meaning: "seconds a trial attempt may run before its worker is killed"),
+            SpecKey(path: "keep", reading: .value(.integer(min: 1)) { $0.keep = $1.integer }, defaultText: "1",
+                    meaning: "checkpoints kept: the heads of the `keep` best complete trials, in checkpoints/<id>/ (best links the first)"),
+        ]
+        return keys
+    }()
+
+    /// `train.loss`, `train.metrics`, `train.objective` and its keys: checked against the plugins.
+    private static let pluginKeys: [SpecKey] = [
+        SpecKey(path: "train.loss", reading: .custom(type: "a loss plugin name, or {name: ..., <parameter>: ...}"),
+                defaultText: "bce (pos_weight auto)",
+                meaning: "the loss plugin and its parameters (sweep plugins lists them); sweepable as loss and loss.<parameter>",
+                gridName: "loss"),
+        SpecKey(path: "train.metrics", reading: .custom(type: "list of metric plugin names or {name: ..., <parameter>: ...}"),
+                defaultText: "[f1_samples, roc_auc_samples]",
+                meaning: "metrics computed every epoch on both splits (the objective's metric is added when missing)"),
+        SpecKey(path: "train.objective", reading: .custom(type: "mapping (or a word: its metric)"), defaultText: "",
+                meaning: "what ranks the epochs of a trial (its best epoch) and the trials of the sweep"),
+        SpecKey(path: "train.objective.metric", reading: .custom(type: "a metric plugin name, or loss"), defaultText: "f1_samples",
+                meaning: "the metric, or loss; it must be defined on the split (checked before any work)"),
+        SpecKey(path: "train.objective.split", reading: .custom(type: "one of train, val"), defaultText: "val",
+                meaning: "the split it is measured on"),
+        SpecKey(path: "train.objective.direction", reading: .custom(type: "one of max, min"),
+                defaultText: "the metric's (min for loss)", meaning: "whether larger or smaller is better"),
+    ]
+
+    /// The keys directly inside the section at `path` (`""` for the top level), in table order.
+    static func children(of path: String) -> [SpecKey] {
+        keys.filter { $0.parent == path }
+    }
+
+    /// The key at `path`, if any.
+    static func key(_ path: String) -> SpecKey? {
+        keys.first { $0.path == path }
+    }
+}
+
+/// The sweep-file schema as users see it (`sweep schema`).
+public enum SweepSchema {
+    /// One key: path, type, default, meaning, and its grid name when sweepable.
+    public struct Entry: Sendable, Equatable {
+        /// The dotted key path, e.g. `train.optimizer.lr`.
+        public let path: String
+        /// The values it takes, e.g. `number > 0`.
+        public let type: String
+        /// Its default in words (empty for sections).
+        public let defaultValue: String
+        /// What it means, including what a path is relative to.
+        public let meaning: String
+        /// The name it is swept under in `grid:`, when it can be swept.
+        public let gridName: String?
+    }
+
+    /// Every key of a sweep file, in schema order.
+    public static var entries: [Entry] {
+        SpecSchema.keys.map { Entry(path: $0.path, type: $0.typeText, defaultValue: $0.defaultText, meaning: $0.meaning,
+                                    gridName: $0.gridName) }
+    }
+
+    /// The text `sweep schema` prints: per key its path, type and default, then its meaning
+    /// (and grid name) indented below, wrapped to `width` columns; a blank line before each section.
+    public static func text(width: Int = 100) -> String {
+        var out = ""
+        for e in entries {
+            let isSection = e.type.hasPrefix("mapping")
+            if isSection && !out.isEmpty { out += "\n" }
+            let head = e.path + ": " + e.type + (e.defaultValue.isEmpty ? "" : e.defaultValue == "required" ? "; required"
+                                                  : "; default " + e.defaultValue)
+            for (i, line) in wrap(head, width: width - 8).enumerated() { out += (i == 0 ? "" : "        ") + line + "\n" }
+            let meaning = e.meaning + (e.gridName.map { "; sweepable as grid.\($0)" } ?? "")
+            for line in wrap(meaning, width: width - 4) { out += "    " + line + "\n" }
+        }
+        return out
+    }
+
+    /// `text` cut into lines of at most `width` characters at spaces.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}

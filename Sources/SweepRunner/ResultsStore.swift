@@ -74,9 +74,9 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// The records in `trials.jsonl`, one per id: the last one of an id wins (`sweep run --rerun`
     /// appends a new record for a trial run again), in the order ids first appear. A partial
-    /// last line, left by a crash in the middle of an append, is cut off; a bad line elsewhere
-    /// is an error.
-    public func loadRecords() throws -> [TrialRecord] {
+    /// last line, left by a crash in the middle of an append, is cut off (left alone but for
+    /// `repair: false`, for readers while a sweep may be appending); a bad line elsewhere is an error.
+    public func loadRecords(repair: Bool = true) throws -> [TrialRecord] {
         guard let data = FileManager.default.contents(atPath: trialsPath) else { return [] }
         var records: [TrialRecord] = []
         var position: [String: Int] = [:]
@@ -107,7 +107,7 @@ public final class ResultsStore: @unchecked Sendable {
             offset = (end ?? bytes.count) + 1
             goodLength = offset
         }
-        if goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
+        if repair, goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
         return records
     }
 

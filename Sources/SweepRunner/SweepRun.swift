@@ -24,6 +24,9 @@ public struct SweepRun {
     /// `--allow-failing-plugins`: written to ABOUT.txt, context.json and each record of a trial
     /// that uses such a plugin.
     public var pluginCheckFailures: [String: [String]]
+    /// Called with the ranked records whenever the leaderboard is rewritten (at the start and
+    /// after every finished trial), e.g. to refresh the HTML report.
+    public var onResults: (@Sendable ([TrialRecord]) -> Void)?
 
     /// A run of `plan` writing to `<resultsRoot>/<name>/`.
     public init(plan: SweepPlan, resultsRoot: String = "results", executable: String, display: StatusDisplay,
@@ -104,7 +107,7 @@ public struct SweepRun {
         }
         let existing = records.filter { !rerunIDs.contains($0.id) }
         let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display,
-                                     pluginCheckFailures: pluginCheckFailures)
+                                     pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         let finished = Set(existing.map(\.id))
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID)
         try await recorder.refresh()

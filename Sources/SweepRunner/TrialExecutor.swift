@@ -61,7 +61,9 @@ public final class TrialExecutor: @unchecked Sendable {
                 trial: .init(id: ticket.id, sweep: context.sweep, parameters: assignment.parameters, bestEpoch: result.bestEpoch,
                              validation: epochs.first { $0.epoch == result.bestEpoch }?.val ?? [:],
                              data: context.dataDescription))
-            try Checkpoint.write(state: state, card: card, to: context.checkpointsDirectory + "/" + ticket.id)
+            let scores = ValidationScores(head: try Head(config: result.headConfig, state: state), data: data,
+                                          activation: settings.scores)
+            try Checkpoint.write(state: state, card: card, validation: scores, to: context.checkpointsDirectory + "/" + ticket.id)
             written = true
         }
         let outcome = TrialOutcome(state: result.state == .complete ? .complete : .diverged, epochs: epochs,

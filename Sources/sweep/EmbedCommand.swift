@@ -96,17 +96,3 @@ final class FeatureSink {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
-
-/// NumPy's .npy format, version 1.0, little-endian float32, C order.
-enum NPY {
-    static func header(rows: Int, columns: Int) -> Data {
-        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
-        let total = 10 + dict.utf8.count + 1
-        dict += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
-        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
-        let length = UInt16(dict.utf8.count)
-        data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
-        data.append(Data(dict.utf8))
-        return data
-    }
-}

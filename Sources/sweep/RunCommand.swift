@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweepCore
+import SweepReport
 import SweepRunner
 
 /// `sweep run FILE [--set KEY=VALUE ...] [--dry-run]`.
@@ -10,8 +11,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a sweep: every trial of the grid, in parallel worker processes.",
         discussion: """
             Results go to results/<name>/: trials.jsonl (one record per finished trial), \
-            leaderboard.csv, best/ (the best head by the objective), sweep.yaml, split.json, \
-            ABOUT.txt. Running the same sweep again resumes it; Ctrl-C keeps every finished trial.
+            leaderboard.csv, report.html (refreshed after every trial; see `sweep report`), \
+            best/ (the best head by the objective), sweep.yaml, split.json, ABOUT.txt. Running the same sweep again resumes it; Ctrl-C keeps every finished trial.
 
             Before any work, the loss and metric plugins the sweep uses go through the shared \
             suite (`sweep plugins check`); a failing one is refused (exit 1) unless \
@@ -68,8 +69,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let display = StatusDisplay()
         let interrupt = InterruptSignal()
-        let sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display,
+        var sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display,
                              rerun: selection, pluginCheckFailures: failures)
+        let report = LiveReport(store: sweep.store, plan: plan)
+        sweep.onResults = { report.update($0) }
         let ending: SweepRun.Ending
         do {
             ending = try await sweep.run(interrupt: interrupt)
@@ -77,6 +80,11 @@ struct RunCommand: AsyncParsableCommand {
             display.finish()
             printError("error: \(error)")
             throw ExitCode(1)
+        }
+        do {
+            try report.finish()
+        } catch {
+            printError("warning: cannot write the report \(report.path): \(error)")
         }
         Summary.print(store: sweep.store, plan: plan)
         if ending == .interrupted { throw ExitCode(130) }
@@ -110,6 +118,7 @@ enum Summary {
         }
         Swift.print("leaderboard: \(store.leaderboardPath)")
         Swift.print("trials:      \(store.trialsPath)")
+        Swift.print("report:      \(store.directory)/\(LiveReport.fileName)  (sweep show \(store.directory) for the terminal)")
         if let best = store.bestTrialID { Swift.print("best model:  \(store.bestPath) -> checkpoints/\(best)  (sweep predict --model \(store.bestPath) IMAGE...)") }
         if let about = try? String(contentsOfFile: store.directory + "/ABOUT.txt", encoding: .utf8) {
             Swift.print(about.split(separator: "\n").prefix(2).joined(separator: "\n"))

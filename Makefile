@@ -19,10 +19,12 @@ build: deps
 	$(SWIFT) build -c release
 
 # Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the
-# plugin-folder test (adds a throw-away plugin folder, rebuilds, uses it, removes it).
+# plugin-folder test (adds a throw-away plugin folder, rebuilds, uses it, removes it) and the
+# HTML report in headless chromium (installs Debian's chromium when missing).
 test: build
 	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --parallel
 	CONFIG=release Tests/e2e/plugin_folder_test.sh
+	SWEEP=$(CURDIR)/$(SWEEP) Tests/e2e/report_browser_test.sh
 
 bench: build
 	.build/release/sweep-bench

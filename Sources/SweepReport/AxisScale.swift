@@ -77,7 +77,7 @@ struct AxisScale {
         case .linear:
             let step = AxisScale.niceStep((hi - lo) / Double(max(1, target)))
             var out: [(Double, String)] = []
-            var k = (lo / step).rounded(.up)
+            var k = (lo / step - 1e-9).rounded(.up)
             while k * step <= hi + step * 1e-9 {
                 let v = k * step
                 out.append((abs(v) < step * 1e-9 ? 0 : v, Format.tick(abs(v) < step * 1e-9 ? 0 : v, step: step)))

@@ -40,6 +40,23 @@ enum Format {
         return text
     }
 
+    /// A searched value as an axis label: numbers in at most 4 significant digits (`2.783e-05`
+    /// as `2.78e-5`), text cut to 14 characters.
+    static func value(_ v: SweptValue) -> String {
+        if let x = v.number {
+            let plain = v.description
+            if plain.count <= 7 { return plain }
+            let e = Int(floor(log10(abs(x))))
+            if abs(x) >= 1e-3 && abs(x) < 1e5 {
+                return tick((x / pow(10, Double(e - 2))).rounded() * pow(10, Double(e - 2)), step: pow(10, Double(e - 2)))
+            }
+            let mantissa = (x / pow(10, Double(e)) * 100).rounded() / 100
+            return tick(mantissa, step: 0.01) + "e\(e)"
+        }
+        let text = v.description
+        return text.count <= 14 ? text : String(text.prefix(13)) + "…"
+    }
+
     /// `dropout=0.3 lr=0.001`.
     static func parameters(_ values: [String: SweptValue], order: [String]) -> String {
         order.map { "\($0)=\(values[$0]?.description ?? "?")" }.joined(separator: " ")

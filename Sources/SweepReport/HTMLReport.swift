@@ -122,10 +122,11 @@ public enum HTMLReport {
         guard !model.runs.isEmpty else { return section("parameters", "Parameters", "<p>No finished trial yet.</p>") }
         var body = "<p class=\"note\">Each line is a trial, through its value of every searched parameter to its \(HTML.escape(model.objective.label)); "
             + "darker blue is better, the best trial is orange, dashed lines at the bottom had no value (failed or diverged before an epoch finished).</p>"
-        body += "<div class=\"chart wide\">" + ParallelCoordinates.render(model) + "</div>"
+        let trials = TrialPoints(model)
+        body += "<div class=\"chart wide\">" + ParallelCoordinates.render(model, trials) + "</div>"
         body += "<p class=\"note\">Per parameter: every trial (dots, spread sideways within a value), the mean of the complete trials (black bar) "
             + "and ± one standard deviation (grey line) per value; crosses under the axis had no value.</p><div class=\"multiples\">"
-        for axis in model.parameters { body += "<div class=\"chart\">" + ParameterPlots.render(model, axis) + "</div>" }
+        for axis in model.parameters { body += "<div class=\"chart\">" + ParameterPlots.render(model, axis, trials) + "</div>" }
         body += "</div>"
         return section("parameters", "Parameters against the objective", body)
     }

@@ -17,17 +17,48 @@ struct TrialPoint {
         return Double(h % 10_000) / 10_000 - 0.5
     }
 
-    static func all(_ model: ReportModel) -> [TrialPoint] {
+}
+
+/// Every trial of a model as the parameter charts draw it, and the range of the objective
+/// (computed once per page: the charts of a 1000-trial sweep share it).
+struct TrialPoints {
+    let points: [TrialPoint]
+    /// Finite objective values' extremes (nil without any).
+    let lo: Double?, hi: Double?
+    let maximise: Bool
+    /// The best complete trial (drawn in orange).
+    let bestID: String?
+
+    init(_ model: ReportModel) {
         let names = model.parameters.map(\.name)
-        return model.configurations.enumerated().flatMap { i, c in
-            c.runs.map { run in
+        var points: [TrialPoint] = []
+        for (i, c) in model.configurations.enumerated() {
+            for run in c.runs {
                 let value = run.objective.flatMap { $0.isFinite ? $0 : nil }
                 let shown = model.objectiveCell(row: i) ?? Format.fixed(value)
                 let title = "#\(c.rank) \(run.id) \(run.state.rawValue): \(model.objective.label) \(shown)"
                     + (names.isEmpty ? "" : " (" + Format.parameters(c.parameters, order: names) + ")")
-                return TrialPoint(id: run.id, state: run.state, parameters: c.parameters, objective: value, title: title)
+                points.append(TrialPoint(id: run.id, state: run.state, parameters: c.parameters, objective: value, title: title))
             }
         }
+        self.points = points
+        let values = points.compactMap(\.objective)
+        lo = values.min()
+        hi = values.max()
+        maximise = model.objective.direction == .max
+        bestID = model.configurations.first { $0.runs.first?.state == .complete }?.runs.first?.id
+    }
+
+    /// A nice scale over the objective's finite values.
+    func objectiveScale(start: Double, end: Double) -> AxisScale {
+        AxisScale.nice([lo, hi].compactMap { $0 }, start: start, end: end)
+    }
+
+    /// Position of `value` between the worst (0) and best (1) objective of the sweep.
+    func goodness(_ value: Double?) -> Double {
+        guard let value, let lo, let hi, hi > lo else { return 1 }
+        let t = (value - lo) / (hi - lo)
+        return maximise ? t : 1 - t
     }
 }
 
@@ -40,25 +71,12 @@ extension ReportModel {
         let cell = leaderboard.rows[row][k]
         return cell.isEmpty ? nil : cell
     }
-
-    /// A nice scale over the objective's finite values.
-    func objectiveScale(start: Double, end: Double) -> AxisScale {
-        AxisScale.nice(runs.compactMap { $0.objective }, start: start, end: end)
-    }
-
-    /// Position of `value` between the worst (0) and best (1) objective of the sweep.
-    func goodness(_ value: Double?) -> Double {
-        let values = runs.compactMap(\.objective).filter(\.isFinite)
-        guard let value, let lo = values.min(), let hi = values.max(), hi > lo else { return 1 }
-        let t = (value - lo) / (hi - lo)
-        return objective.direction == .max ? t : 1 - t
-    }
 }
 
 /// Parallel coordinates: one vertical axis per searched parameter and one for the objective,
 /// one line per trial, coloured by its objective (darker is better), the best one in orange.
 enum ParallelCoordinates {
-    static func render(_ model: ReportModel, width: Double = 960, height: Double = 360) -> String {
+    static func render(_ model: ReportModel, _ trials: TrialPoints, width: Double = 960, height: Double = 360) -> String {
         var svg = SVG(width: width, height: height)
         let top = 34.0, bottom = height - 58, band = height - 30
         let axes = model.parameters
@@ -72,12 +90,12 @@ enum ParallelCoordinates {
             svg.line(xs[k], top, xs[k], bottom, "class=\"axis\"")
             svg.text(xs[k], top - 14, axis.name + (axis.scale == .log ? " (log)" : ""), anchor: "middle", "class=\"label\"")
             if axis.values.count <= 12 {
-                for v in axis.values { if let y = position(v) { svg.text(xs[k] - 6, y + 4, v.description, anchor: "end", "class=\"tick\"") } }
+                for v in axis.values { if let y = position(v) { svg.text(xs[k] - 6, y + 4, Format.value(v), anchor: "end", "class=\"tick\"") } }
             } else {
                 for t in scale.ticks() { svg.text(xs[k] - 6, scale(t.value) + 4, t.label, anchor: "end", "class=\"tick\"") }
             }
         }
-        let y = model.objectiveScale(start: bottom, end: top)
+        let y = trials.objectiveScale(start: bottom, end: top)
         let xo = xs[count - 1]
         svg.line(xo, top, xo, bottom, "class=\"axis strong\"")
         svg.text(xo, top - 14, model.objective.label, anchor: "middle", "class=\"label\"")
@@ -85,11 +103,10 @@ enum ParallelCoordinates {
         svg.text(xo + 6, band + 4, "no value", anchor: "start", "class=\"tick warn\"")
         svg.line(left - 20, band, xo, band, "class=\"grid\"")
 
-        let points = TrialPoint.all(model)
-        let bestID = model.configurations.first { $0.runs.first?.state == .complete }?.runs.first?.id
+        let points = trials.points, bestID = trials.bestID
         // Worst first, so the better lines lie on top; no-value lines first of all.
         let order = points.indices.sorted { a, b in
-            let ga = model.goodness(points[a].objective), gb = model.goodness(points[b].objective)
+            let ga = trials.goodness(points[a].objective), gb = trials.goodness(points[b].objective)
             if (points[a].objective == nil) != (points[b].objective == nil) { return points[a].objective == nil }
             return ga < gb
         }
@@ -107,7 +124,7 @@ enum ParallelCoordinates {
             } else if p.objective == nil {
                 style = "stroke=\"\(Palette.state(p.state.rawValue))\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\" opacity=\"0.8\""
             } else {
-                style = "stroke=\"\(Palette.ramp(model.goodness(p.objective)))\" stroke-width=\"1.5\" opacity=\"0.85\""
+                style = "stroke=\"\(Palette.ramp(trials.goodness(p.objective)))\" stroke-width=\"1.5\" opacity=\"0.85\""
             }
             svg.polyline(line, "class=\"mark\" data-trial=\"\(p.id)\" data-state=\"\(p.state.rawValue)\" fill=\"none\" \(style)", title: p.title)
         }
@@ -120,29 +137,44 @@ enum ParallelCoordinates {
 /// parameter's value (jittered within a value's slot), with the mean and ± one standard
 /// deviation of the complete trials per value (per bin when a parameter has many values).
 enum ParameterPlots {
-    static func render(_ model: ReportModel, _ axis: ParameterAxis, width: Double = 310, height: Double = 240) -> String {
+    static func render(_ model: ReportModel, _ axis: ParameterAxis, _ trials: TrialPoints, width: Double = 310, height: Double = 240) -> String {
         var svg = SVG(width: width, height: height)
         let frame = PlotFrame(width: width, height: height, left: 54, top: 24, right: 12, bottom: 64)
         let band = frame.bottom + 14
         let (xScale, position) = axis.scale(start: frame.left + 10, end: frame.right - 10)
-        let y = model.objectiveScale(start: frame.bottom, end: frame.top)
+        let y = trials.objectiveScale(start: frame.bottom, end: frame.top)
         frame.yAxis(&svg, y, label: model.objective.label)
         let discrete = axis.values.count <= 12
-        let slot = discrete ? (frame.right - frame.left - 20) / Double(max(1, axis.values.count)) * 0.5 : 0
+        let name = axis.name + (axis.scale == .log ? " (log scale)" : "")
+        let xs = axis.values.compactMap(position).sorted()
+        let gap = zip(xs, xs.dropFirst()).map { $1 - $0 }.min() ?? (frame.right - frame.left - 20)
+        let slot = discrete ? min(gap * 0.6, 48) : 0
         if discrete {
-            for v in axis.values {
-                if let x = position(v) { svg.text(x, frame.bottom + 30, v.description, anchor: "middle", "class=\"tick\"") }
+            let labels = axis.values.map(Format.value)
+            let fits = (labels.map { Double($0.count) * 6.4 }.max() ?? 0) <= gap - 4
+            if fits || axis.scale == .categorical {
+                for (v, label) in zip(axis.values, labels) {
+                    guard let x = position(v) else { continue }
+                    if fits {
+                        svg.text(x, frame.bottom + 30, label, anchor: "middle", "class=\"tick\"")
+                    } else {
+                        svg.raw("<text class=\"tick\" text-anchor=\"end\" transform=\"translate(\(SVG.n(x + 3)) \(SVG.n(frame.bottom + 22))) rotate(-35)\">\(HTML.escape(label))</text>")
+                    }
+                }
+            } else {
+                // Too many values to label each: the scale's ticks, and a mark under each value.
+                for t in xScale.ticks() { svg.text(xScale(t.value), frame.bottom + 30, t.label, anchor: "middle", "class=\"tick\"") }
             }
+            for x in xs { svg.line(x, frame.bottom, x, frame.bottom + 5, "class=\"axis\"") }
             svg.line(frame.left, frame.bottom, frame.right, frame.bottom, "class=\"axis\"")
-            svg.text((frame.left + frame.right) / 2, frame.bottom + 50, axis.name + (axis.scale == .log ? " (log scale)" : ""),
-                     anchor: "middle", "class=\"label\"")
+            svg.text((frame.left + frame.right) / 2, frame.bottom + 50, name, anchor: "middle", "class=\"label\"")
         } else {
-            PlotFrame(width: width, height: height, left: 54, top: 24, right: 12, bottom: 48).xAxis(&svg, xScale, label: axis.name + (axis.scale == .log ? " (log scale)" : ""))
+            PlotFrame(width: width, height: height, left: 54, top: 24, right: 12, bottom: 48).xAxis(&svg, xScale, label: name)
         }
         svg.text(frame.left - 6, band + 4, "none", anchor: "end", "class=\"tick warn\"")
         svg.text(frame.left + 2, 14, axis.name, anchor: "start", "class=\"title\"")
 
-        let points = TrialPoint.all(model)
+        let points = trials.points
         for p in points {
             guard let value = p.parameters[axis.name], let x0 = position(value) else { continue }
             let x = x0 + p.jitter * slot

@@ -95,12 +95,12 @@ public final class ReportReader: @unchecked Sendable {
         }
     }
 
-    /// Numbers spanning two decades or more, all positive, get a log axis (the grid gives no
-    /// scale); numbers otherwise a linear one; anything else is categorical.
+    /// Positive numbers whose largest is 20 times the smallest or more get a log axis (a grid
+    /// gives no scale); numbers otherwise a linear one; anything else is categorical.
     static func scale(of values: [SweptValue]) -> ParameterAxis.Scale {
         let numbers = values.compactMap(\.number)
         guard numbers.count == values.count, !numbers.isEmpty else { return .categorical }
-        guard let lo = numbers.min(), let hi = numbers.max(), lo > 0, hi / lo >= 100 else { return .linear }
+        guard let lo = numbers.min(), let hi = numbers.max(), lo > 0, hi / lo >= 20 else { return .linear }
         return .log
     }
 

@@ -14,9 +14,11 @@ struct SVG {
 
     /// `12.3` (one decimal, no `-0.0`).
     static func n(_ x: Double) -> String {
-        guard x.isFinite else { return "0" }
-        let r = (x * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(format: "%.1f", r == 0 ? 0 : r)
+        guard x.isFinite, abs(x) < 1e12 else { return "0" }
+        let tenths = Int((x * 10).rounded())
+        if tenths % 10 == 0 { return String(tenths / 10) }
+        let a = abs(tenths)
+        return (tenths < 0 ? "-" : "") + String(a / 10) + "." + String(a % 10)
     }
 
     mutating func raw(_ text: String) { body += text }
@@ -121,7 +123,10 @@ enum Palette {
     static func ramp(_ t: Double) -> String {
         let u = max(0, min(1, t.isFinite ? t : 0))
         let a = (r: 198.0, g: 214.0, b: 232.0), b = (r: 8.0, g: 48.0, b: 107.0)
-        func mix(_ x: Double, _ y: Double) -> Int { Int((x + (y - x) * u).rounded()) }
-        return String(format: "#%02X%02X%02X", mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b))
+        func mix(_ x: Double, _ y: Double) -> String {
+            let v = Int((x + (y - x) * u).rounded())
+            return (v < 16 ? "0" : "") + String(v, radix: 16, uppercase: true)
+        }
+        return "#" + mix(a.r, b.r) + mix(a.g, b.g) + mix(a.b, b.b)
     }
 }

@@ -28,11 +28,11 @@ public enum TerminalReport {
         let p = model.progress
         let bold = { (s: String) in options.color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
         let alert = { (s: String) in options.color ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s }
-        out.append(bold("\(model.sweep): \(p.finished)/\(p.planned) trials finished · ")
-                   + TrialState.allCases.map { "\(p.count($0)) \($0.rawValue)" }.joined(separator: ", ")
-                   + " · \(Format.duration(p.trialSeconds)) of trial time")
-        if model.provenance.syntheticData { out.append(contentsOf: wrap(alert("!! SYNTHETIC DATA: the generated stand-in, not real images; scores show the machinery only."), options.width)) }
-        if model.provenance.randomTrunk { out.append(contentsOf: wrap(alert("!! RANDOM TRUNK WEIGHTS (\(model.provenance.weightsIdentity ?? "random")): features far weaker than ImageNet's."), options.width)) }
+        let counts = TrialState.allCases.map { "\(p.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        out.append(contentsOf: wrap("\(model.sweep): \(p.finished)/\(p.planned) trials finished · \(counts) · "
+                                    + "\(Format.duration(p.trialSeconds)) of trial time", options.width).map(bold))
+        if model.provenance.syntheticData { out.append(contentsOf: wrap("!! SYNTHETIC DATA: the generated stand-in, not real images; scores show the machinery only.", options.width).map(alert)) }
+        if model.provenance.randomTrunk { out.append(contentsOf: wrap("!! RANDOM TRUNK WEIGHTS (\(model.provenance.weightsIdentity ?? "random")): features far weaker than ImageNet's.", options.width).map(alert)) }
         if let data = model.provenance.data { out.append(contentsOf: wrap("data:  " + data, options.width)) }
         if let trunk = model.provenance.trunk { out.append(contentsOf: wrap("trunk: " + trunk, options.width)) }
         out.append("")
@@ -52,31 +52,43 @@ public enum TerminalReport {
         return out.map { $0 + "\n" }.joined()
     }
 
-    /// The leaderboard: rank, id, state, the objective, the parameters, best epoch, the other
+    /// The leaderboard: id, the objective, rank, state, the parameters, best epoch, the other
     /// metrics, in that order of priority; columns that do not fit the width are dropped.
     static func leaderboard(_ model: ReportModel, _ options: Options) -> [String] {
         let table = model.leaderboard
         guard !table.rows.isEmpty else { return ["no finished trial yet"] }
-        let objective = "val_" + model.objective.metric
         let names = table.header
-        var priority = ["rank", "id", "state", objective] + model.parameters.map(\.name) + ["best_epoch"]
+        var priority = ["id", "val_" + model.objective.metric, "rank", "state"] + model.parameters.map(\.name) + ["best_epoch"]
         priority += names.filter { $0.hasPrefix("val_") && !priority.contains($0) }
         priority += names.filter { !priority.contains($0) }
         let rows = options.top.map { Array(table.rows.prefix($0)) } ?? table.rows
         // Metrics, losses and times are rounded to 4 decimals; the parameters' own values are not.
         let verbatim = Set(["rank", "id", "state", "best_epoch"] + model.parameters.map(\.name))
-        func shown(_ cell: String, _ column: String) -> String {
-            guard !verbatim.contains(column), let dot = cell.firstIndex(of: "."), cell[dot...].count > 5,
-                  let x = Double(cell), x.isFinite else { return cell }
-            return Format.fixed(x)
+        // A column with a number of more than 4 decimals is shown with 4 decimals throughout.
+        let rounded = names.indices.map { k in
+            !verbatim.contains(names[k]) && rows.contains { row in row[k].firstIndex(of: ".").map { row[k][$0...].count > 5 } ?? false }
         }
+        let shown = rows.map { row in
+            row.enumerated().map { k, cell -> String in
+                guard rounded[k], let x = Double(cell), x.isFinite else { return cell }
+                return Format.fixed(x)
+            }
+        }
+        var out = fit(header: names, rows: shown, priority: priority, width: options.width)
+        if rows.count < table.rows.count { out.append("… \(table.rows.count - rows.count) more rows (sweep show --all, or leaderboard.csv)") }
+        return out
+    }
+
+    /// Columns by `priority` while they fit `width` (two spaces apart), shown in header order;
+    /// numbers right-aligned; a last line names the columns left out.
+    static func fit(header: [String], rows: [[String]], priority: [String], width: Int, indent: String = "") -> [String] {
         var chosen: [(index: Int, width: Int)] = []
-        var used = 0
+        var used = indent.count
         var dropped: [String] = []
         for name in priority {
-            guard let k = names.firstIndex(of: name) else { continue }
-            let w = max(name.count, rows.map { shown($0[k], name).count }.max() ?? 0)
-            if used + w + (chosen.isEmpty ? 0 : 2) <= options.width {
+            guard let k = header.firstIndex(of: name) else { continue }
+            let w = max(name.count, rows.map { $0[k].count }.max() ?? 0)
+            if used + w + (chosen.isEmpty ? 0 : 2) <= width {
                 used += w + (chosen.isEmpty ? 0 : 2)
                 chosen.append((k, w))
             } else {
@@ -85,35 +97,39 @@ public enum TerminalReport {
         }
         chosen.sort { $0.index < $1.index }
         func line(_ cells: [String]) -> String {
-            zip(chosen, cells).map { c, s in
-                let numeric = Double(s) != nil
-                return numeric ? String(repeating: " ", count: max(0, c.width - s.count)) + s : s.padding(toLength: c.width, withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            var text = indent + zip(chosen, cells).map { c, s in
+                Double(s) != nil ? String(repeating: " ", count: max(0, c.width - s.count)) + s
+                                 : s.padding(toLength: c.width, withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }
-        var out = [line(chosen.map { names[$0.index] }), String(repeating: "-", count: min(options.width, used))]
-        for row in rows { out.append(line(chosen.map { shown(row[$0.index], names[$0.index]) })) }
-        if rows.count < table.rows.count { out.append("… \(table.rows.count - rows.count) more rows (sweep show --all, or leaderboard.csv)") }
-        if !dropped.isEmpty { out.append(contentsOf: wrap("(not shown at this width: \(dropped.joined(separator: ", ")); see leaderboard.csv)", options.width)) }
+        var out = [line(chosen.map { header[$0.index] }), indent + String(repeating: "-", count: max(0, used - indent.count))]
+        for row in rows { out.append(line(chosen.map { row[$0.index] })) }
+        if !dropped.isEmpty {
+            out.append(contentsOf: wrap(indent + "(not shown at this width: \(dropped.joined(separator: ", ")))", width))
+        }
         return out
     }
 
     static func chosenModel(_ chosen: ChosenModel, _ model: ReportModel, _ options: Options) -> [String] {
-        var out = ["chosen model: best/ -> checkpoints/\(chosen.id)" + (chosen.bestEpoch.map { ", epoch \($0)" } ?? "")]
+        var out = wrap("chosen model: best/ -> checkpoints/\(chosen.id)" + (chosen.bestEpoch.map { ", epoch \($0)" } ?? ""), options.width)
         let metrics = chosen.validation.keys.sorted().map { "\($0) \(Format.fixed(chosen.validation[$0]))" }
         out.append(contentsOf: wrap("  validation: " + metrics.joined(separator: ", "), options.width, indent: 4))
         if let test = chosen.test {
             out.append(contentsOf: wrap("  test: " + test.keys.sorted().map { "\($0) \(Format.fixed(test[$0]))" }.joined(separator: ", "), options.width, indent: 4))
         }
         guard let e = chosen.evaluation else {
-            out.append("  (no validation scores saved in this checkpoint: per-class numbers unavailable)")
+            out.append(contentsOf: wrap("  (no validation scores saved in this checkpoint: per-class numbers unavailable)", options.width))
             return out
         }
-        let width = max(5, min(16, chosen.classNames.map(\.count).max() ?? 5))
-        out.append("  " + "class".padding(toLength: width, withPad: " ", startingAt: 0) + "  threshold  precision  recall     F1  support")
-        for (c, s) in e.perClass.enumerated() {
-            let name = String(chosen.classNames[c].prefix(width)).padding(toLength: width, withPad: " ", startingAt: 0)
-            out.append("  " + name + String(format: "  %9.4g  %9.3f  %6.3f  %5.3f  %7d", chosen.thresholds[c], s.precision, s.recall, s.f1, s.support))
+        let header = ["class", "precision", "recall", "F1", "support", "threshold"]
+        let rows = e.perClass.enumerated().map { c, s in
+            [chosen.classNames[c], Format.fixed(s.precision, 3), Format.fixed(s.recall, 3), Format.fixed(s.f1, 3), "\(s.support)",
+             "\(chosen.thresholds[c])"]
         }
+        out.append(contentsOf: fit(header: header, rows: rows, priority: ["class", "F1", "precision", "recall", "support", "threshold"],
+                                   width: options.width, indent: "  "))
         return out
     }
 
@@ -123,7 +139,15 @@ public enum TerminalReport {
         let lead = String(text.prefix { $0 == " " })
         var lines: [String] = []
         var current = lead
-        for word in text.dropFirst(lead.count).split(separator: " ") {
+        let room = max(8, width - indent)
+        let words = text.dropFirst(lead.count).split(separator: " ").flatMap { word -> [Substring] in
+            // A word longer than a line (a path) is cut into pieces that fit.
+            guard word.count > room else { return [word] }
+            return stride(from: 0, to: word.count, by: room).map { k in
+                word.dropFirst(k).prefix(room)
+            }
+        }
+        for word in words {
             if current.count > lead.count && current.count + 1 + word.count > width {
                 lines.append(current)
                 current = String(repeating: " ", count: indent) + word

@@ -31,7 +31,7 @@ struct ReportFixture {
         var combos: [[SweptParameter]] = [[]]
         for axis in grid { combos = combos.flatMap { c in axis.values.map { c + [SweptParameter(name: axis.name, value: $0)] } } }
         let trials = combos.enumerated().map { i, parameters in
-            Trial(id: String(format: "%012x", 0xa00000000000 + i), index: i, parameters: parameters,
+            Trial(id: String(0xa00000000000 + i, radix: 16), index: i, parameters: parameters,
                   config: SweepCore.TrialConfig(train: spec.train, seed: 0, data: spec.data, backbone: spec.backbone))
         }
         return SweepPlan(spec: spec, trials: trials)

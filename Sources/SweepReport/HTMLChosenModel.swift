@@ -28,7 +28,7 @@ extension HTMLReport {
                 + "so per-class numbers cannot be shown. Run the trial again (<code>sweep run … --rerun ID</code>) to get them.</p>"
             return section("chosen", "Chosen model", body)
         }
-        body += "<div class=\"multiples\"><div>" + perClass(chosen, evaluation) + "</div><div class=\"chart\">" + PRChart.render(chosen, evaluation) + "</div></div>"
+        body += "<div class=\"multiples\"><div class=\"panel\">" + perClass(chosen, evaluation) + "</div><div class=\"chart\">" + PRChart.render(chosen, evaluation) + "</div></div>"
         body += cooccurrence(chosen, evaluation)
         return section("chosen", "Chosen model", body)
     }

@@ -40,10 +40,11 @@ enum HTMLStyle {
     .state{display:inline-block;padding:0 7px;border-radius:9px;font-size:12.5px;color:#fff;background:#888}
     .state.complete{background:#0072B2}.state.diverged{background:#B86E00}.state.failed{background:#C0392B}.state.pruned{background:#6F6F6F}
     .multiples{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+    .panel{max-width:600px}
     .chart{background:#fff;border:1px solid var(--line);border-radius:4px;padding:4px}
     .chart.wide{display:inline-block;max-width:100%;overflow-x:auto}
     svg text{font-family:system-ui,"DejaVu Sans",sans-serif;fill:var(--ink)}
-    svg .tick{font-size:11px;fill:#4a545e}svg .label{font-size:12.5px;font-weight:600}svg .title{font-size:13px;font-weight:600}
+    svg .tick{font-size:11px;fill:#4a545e;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}svg .label{font-size:12.5px;font-weight:600}svg .title{font-size:13px;font-weight:600}
     svg .warn{fill:#C0392B}svg .bar-label{font-size:12px;fill:#fff;font-weight:600}
     svg .axis{stroke:#6b7680;stroke-width:1}svg .axis.strong{stroke:#1d2329;stroke-width:1.5}
     svg .grid{stroke:#e6e9ec;stroke-width:1}

@@ -19,8 +19,8 @@ build: deps
 	$(SWIFT) build -c release
 
 # Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the shell
-# tests of Tests/e2e/ (e.g. the plugin-folder test: adds a throw-away plugin folder, rebuilds,
-# uses it, removes it); ends with one line `tests: N passed, M failed, K skipped (...)`.
+# tests of Tests/e2e/ (the plugin-folder test: adds a throw-away plugin folder, rebuilds,
+# uses it, removes it; the HTML report in headless chromium, installing Debian's chromium); ends with one line `tests: N passed, M failed, K skipped (...)`.
 test: build
 	SWEEP_BINARY=$(CURDIR)/$(SWEEP) SWIFT=$(SWIFT) Tests/run_tests.sh
 

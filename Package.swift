@@ -4,7 +4,7 @@ import PackageDescription
 
 /// Modules flow one way:
 /// C wrappers -> SweepTensor -> SweepVision / SweepModels -> SweepTrain -> SweepData
-/// -> SweepCore (spec, trials, plugin registry; no numerics) -> SweepRunner -> `sweep`.
+/// -> SweepCore (spec, trials, plugin registry; no numerics) -> SweepRunner -> SweepReport -> `sweep`.
 /// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on; the built-ins
 /// (`SweepStandardPlugins`) and the user's folders under `plugins/` (`SweepUserPlugins`) are registered
 /// by the `PluginRegistry` build-tool plugin, joined by `SweepPlugins`, and checked by `SweepPluginChecks`.
@@ -60,14 +60,16 @@ let package = Package(
             "SweepCore", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
+        // the HTML report and the terminal view of a results folder
+        .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepTensor"]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
+            "SweepRunner", "SweepReport", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
             "SweepVision", "SweepTrain", "SweepCSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepReport", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
         // tests
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),
+        .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",

@@ -20,6 +20,7 @@ OUT="$ROOT/.build/test-results"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 export SWEEP_BINARY="${SWEEP_BINARY:-$ROOT/.build/release/sweep}"
+export SWEEP="$SWEEP_BINARY"   # the shell tests' name for it
 export SWEEP_TEST_SKIP_LOG="$OUT/skips.txt"
 : >"$SWEEP_TEST_SKIP_LOG"
 

@@ -80,14 +80,17 @@ public enum Checkpoint {
     /// The model card in a checkpoint folder.
     public static let cardFile = "model.json"
 
-    /// Writes a checkpoint folder atomically: into `<path>.partial-<pid>`, then renamed to `path`.
-    public static func write(state: [String: Tensor], card: ModelCard, to path: String) throws {
+    /// Writes a checkpoint folder atomically: into `<path>.partial-<pid>`, then renamed to `path`;
+    /// with the chosen epoch's validation scores when given.
+    public static func write(state: [String: Tensor], card: ModelCard, validation: ValidationScores? = nil,
+                             to path: String) throws {
         let fm = FileManager.default
         let tmp = "\(path).partial-\(getpid())"
         try? fm.removeItem(atPath: tmp)
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         try Safetensors.write(state, metadata: ["format": card.format], to: tmp + "/" + weightsFile)
         try DurableFiles.writeAtomically(try WorkerCodec.encoder(pretty: true).encode(card), to: tmp + "/" + cardFile)
+        try validation?.write(into: tmp)
         if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
         guard rename(tmp, path) == 0 else {
             throw FileError(path: path, reason: "rename: \(String(cString: strerror(errno)))")
@@ -97,6 +100,13 @@ public enum Checkpoint {
 
     /// Reads a checkpoint folder (or the `best` link to one).
     public static func read(_ path: String) throws -> (card: ModelCard, head: Head) {
+        let card = try readCard(path)
+        let (tensors, _) = try Safetensors.read(path: path + "/" + weightsFile)
+        return (card, try Head(config: card.head, state: tensors))
+    }
+
+    /// Reads the model card of a checkpoint folder.
+    public static func readCard(_ path: String) throws -> ModelCard {
         let cardPath = path + "/" + cardFile
         guard let data = FileManager.default.contents(atPath: cardPath) else {
             throw FileError(path: cardPath, reason: "no model card here; is this a sweep checkpoint folder (e.g. results/<name>/best)?")
@@ -107,7 +117,6 @@ public enum Checkpoint {
         } catch {
             throw FileError(path: cardPath, reason: "not a model card: \(error)")
         }
-        let (tensors, _) = try Safetensors.read(path: path + "/" + weightsFile)
-        return (card, try Head(config: card.head, state: tensors))
+        return card
     }
 }

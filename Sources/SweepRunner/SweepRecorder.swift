@@ -20,6 +20,8 @@ public actor SweepRecorder: TrialSink {
     private var attemptStart: [String: Date] = [:]
     private var writeError: (any Error)?
     private var queue: TrialQueue?
+    /// Told the ranked records after every rewrite of the leaderboard (e.g. to refresh the HTML report).
+    let onResults: (@Sendable ([TrialRecord]) -> Void)?
 
     /// - Parameters:
     ///   - plan: every trial of the sweep (finished ones included).
@@ -27,9 +29,11 @@ public actor SweepRecorder: TrialSink {
     ///   - pluginCheckFailures: the shared suite's failures of plugins the sweep uses, by plugin
     ///     name, accepted with `--allow-failing-plugins`; copied into the records of the trials
     ///     that use them.
+    ///   - onResults: called with the ranked records after each rewrite of the leaderboard.
     public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], display: StatusDisplay,
-                pluginCheckFailures: [String: [String]] = [:]) {
+                pluginCheckFailures: [String: [String]] = [:], onResults: (@Sendable ([TrialRecord]) -> Void)? = nil) {
         self.store = store
+        self.onResults = onResults
         self.pluginCheckFailures = pluginCheckFailures
         self.leaderboard = Leaderboard(plan: plan)
         self.keep = plan.spec.keep
@@ -60,6 +64,7 @@ public actor SweepRecorder: TrialSink {
         let ranked = leaderboard.ranked(records)
         try store.reconcileBest(ranked: ranked, keep: keep)
         try store.writeLeaderboard(leaderboard.csv(records))
+        onResults?(ranked)
     }
 
     /// Counts a running trial.

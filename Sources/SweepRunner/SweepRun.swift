@@ -26,6 +26,9 @@ public struct SweepRun {
     public var pluginCheckFailures: [String: [String]]
     /// The plugins the plan names, for the checks before any work (`PlanCheck`).
     public var catalog: PluginCatalog
+    /// Called with the ranked records whenever the leaderboard is rewritten (at the start and
+    /// after every finished trial), e.g. to refresh the HTML report.
+    public var onResults: (@Sendable ([TrialRecord]) -> Void)?
 
     /// A run of `plan` writing to `<resultsRoot>/<name>/`.
     public init(plan: SweepPlan, resultsRoot: String = "results", executable: String, display: StatusDisplay,
@@ -112,7 +115,7 @@ public struct SweepRun {
         }
         let existing = records.filter { !rerunIDs.contains($0.id) }
         let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display,
-                                     pluginCheckFailures: pluginCheckFailures)
+                                     pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         let finished = Set(existing.map(\.id))
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID)
         try await recorder.refresh()

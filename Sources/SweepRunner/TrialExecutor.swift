@@ -62,7 +62,9 @@ public final class TrialExecutor: @unchecked Sendable {
                              validation: epochs.first { $0.epoch == result.bestEpoch }?.val ?? [:],
                              data: context.dataDescription),
                 pytorch: .init(head: result.headConfig, scores: settings.scores))
-            try Checkpoint.write(state: state, card: card, to: context.checkpointsDirectory + "/" + ticket.id)
+            let scores = ValidationScores(head: try Head(config: result.headConfig, state: state), data: data,
+                                          activation: settings.scores)
+            try Checkpoint.write(state: state, card: card, validation: scores, to: context.checkpointsDirectory + "/" + ticket.id)
             written = true
         }
         let (state, reason) = TrialOutcome.state(diverged: result.state == .diverged ? (result.divergence ?? "diverged") : nil,

@@ -90,4 +90,18 @@ if dataset != nil, only("sweep") {
     report.line("- 18 trials on cached features: 1 worker x 1 thread \(fmt(t1)) s, 1 worker x 2 threads \(fmt(t12)) s, 2 workers x 1 thread \(fmt(t2)) s")
     report.line("- parallel efficiency of 2 workers against 1 (1 thread each): \(fmt(t1 / (2 * t2), 2)); speed-up over 1 worker with 2 BLAS threads: \(fmt(t12 / t2, 2))x")
 }
+if only("report") {
+    let bench = ReportBench(sweep: sweepBinary, folder: scratch + "/report-1000")
+    let r = try bench.run(harness: FileManager.default.currentDirectoryPath + "/Tests/e2e/report_checks.html")
+    report.section("The HTML report of a simulated 1000-trial sweep")
+    report.line("- page: \(fmt(Double(r.bytes) / 1e6, 2)) MB (goal: under 5 MB)")
+    report.line("- in `sweep run` after a trial: model \(fmt(r.modelSeconds * 1000)) ms + page \(fmt(r.renderSeconds * 1000)) ms; written atomically \(fmt(r.writeSeconds * 1000)) ms in all (a rewrite waits 20x that, so at most 1/20 of one core)")
+    report.line("- `sweep report` end to end (reads the 1000 records and the sweep file): \(fmt(r.commandSeconds * 1000)) ms")
+    if r.browser != nil {
+        report.line("- chromium (headless), load + style + layout of the page in an iframe: \(fmt(median(r.browserMs), 0)) ms (a blank page: \(fmt(median(r.blankMs), 0)) ms; median of 3; goal: under 2 s)")
+        report.line("- chromium screenshot from start to PNG (incl. paint): \(fmt(median(r.screenshotSeconds), 2)) s, a blank page \(fmt(median(r.blankScreenshotSeconds), 2)) s: \(fmt(median(r.screenshotSeconds) - median(r.blankScreenshotSeconds), 2)) s for the report")
+    } else {
+        report.line("- chromium not installed: browser timings not measured (Tests/e2e/report_browser_test.sh installs it)")
+    }
+}
 try report.text.write(toFile: FileManager.default.currentDirectoryPath + "/results/bench.md", atomically: true, encoding: .utf8)

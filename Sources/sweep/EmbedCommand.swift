@@ -116,20 +116,3 @@ final class FeatureSink {
         if let temporary, FileManager.default.fileExists(atPath: temporary) { unlink(temporary) }
     }
 }
-
-/// NumPy's .npy format, version 1.0, little-endian float32, C order.
-enum NPY {
-    /// The header; `length`, when given (at least the natural length, a multiple of 64), pads it
-    /// to that many bytes, so a header can be rewritten in place with a smaller shape.
-    static func header(rows: Int, columns: Int, length: Int? = nil) -> Data {
-        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
-        let total = 10 + dict.utf8.count + 1
-        let padded = max(length ?? 0, total + (64 - total % 64) % 64)
-        dict += String(repeating: " ", count: padded - total) + "\n"
-        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
-        let length = UInt16(dict.utf8.count)
-        data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
-        data.append(Data(dict.utf8))
-        return data
-    }
-}

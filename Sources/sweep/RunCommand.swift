@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepCore
 import SweepPluginAPI
+import SweepReport
 import SweepRunner
 
 /// `sweep run FILE [--set KEY=VALUE ...] [--dry-run]`.
@@ -17,7 +18,8 @@ struct RunCommand: AsyncParsableCommand {
             checked (an objective undefined on the split is an error), and the loss and metric \
             plugins the sweep uses go through the shared suite (`sweep plugins check`): a failing \
             one is refused (exit 1) unless --allow-failing-plugins is given. Results go to \
-            <results>/<name>/: trials.jsonl (one record per finished trial), leaderboard.csv \
+            <results>/<name>/: trials.jsonl (one record per finished trial), report.html (refreshed \
+            after every trial; see `sweep report`), leaderboard.csv \
             (ranked by the objective; ties go to the lower val_loss, then to the trial earlier in \
             the plan; the val_ columns and train_loss are the best epoch's, epochs are numbered from \
             0), best/ (the best head: head.safetensors and model.json), split.json and split.csv, \
@@ -80,8 +82,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let display = StatusDisplay()
         let interrupt = InterruptSignal()
-        let sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display,
+        var sweep = SweepRun(plan: plan, resultsRoot: results, executable: Self.executablePath(), display: display,
                              catalog: catalog, rerun: selection, pluginCheckFailures: failures)
+        let report = LiveReport(store: sweep.store, plan: plan)
+        sweep.onResults = { report.update($0) }
         let ending: SweepRun.Ending
         do {
             ending = try await sweep.run(interrupt: interrupt)
@@ -89,6 +93,11 @@ struct RunCommand: AsyncParsableCommand {
             display.finish()
             printError("error: \(error)")
             throw ExitCode(1)
+        }
+        do {
+            try report.finish()
+        } catch {
+            printError("warning: cannot write the report \(report.path): \(error)")
         }
         Summary.print(store: sweep.store, plan: plan)
         if ending == .interrupted { throw ExitCode(130) }
@@ -122,6 +131,7 @@ enum Summary {
         }
         Swift.print("leaderboard: \(store.leaderboardPath)")
         Swift.print("trials:      \(store.trialsPath)")
+        Swift.print("report:      \(store.directory)/\(LiveReport.fileName)  (sweep show \(store.directory) for the terminal)")
         if let best = store.bestTrialID { Swift.print("best model:  \(store.bestPath) -> checkpoints/\(best)  (sweep predict --model \(store.bestPath) IMAGE...)") }
         if let about = try? String(contentsOfFile: store.directory + "/ABOUT.txt", encoding: .utf8) {
             Swift.print(about.split(separator: "\n").prefix(2).joined(separator: "\n"))

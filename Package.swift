@@ -53,18 +53,23 @@ let package = Package(
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG"]),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "Yams"]),
+        // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
+        .target(name: "SweepExecutors", dependencies: [
+            "SweepCore", "SweepData", "SweepTensor",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
+            "SweepCore", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
+            "SweepRunner", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
             "SweepVision", "SweepTrain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
         // tests
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
         .testTarget(name: "SweepVisionTests", dependencies: ["SweepVision"]),
@@ -73,6 +78,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
+        .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),

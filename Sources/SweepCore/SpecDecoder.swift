@@ -10,7 +10,7 @@ struct SpecDecoder {
     let fileExists: (String) -> Bool
     let defaultWorkers: Int
 
-    static let topKeys = ["name", "data", "backbone", "train", "grid", "workers", "seed", "retries", "trial_timeout"]
+    static let topKeys = ["name", "data", "backbone", "train", "grid", "workers", "seed", "retries", "trial_timeout", "executor"]
     static let dataKeys = ["format", "path", "synthesize_if_missing", "validation", "split_seed", "stratified"]
     static let backboneKeys = ["name", "weights", "fallback", "cache"]
 
@@ -42,6 +42,7 @@ struct SpecDecoder {
                                upper: Bound(value: 1e9, inclusive: true)) {
             spec.trialTimeout = x
         }
+        if let node = fields["executor"] { spec.executor = decodeExecutor(node) }
         return Decoded(spec: spec, train: train, grid: grid)
     }
 

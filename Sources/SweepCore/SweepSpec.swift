@@ -20,6 +20,8 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     public var retries: Int = 1
     /// Seconds a trial may run before its worker is killed (> 0).
     public var trialTimeout: Double = 600
+    /// Where the trials and the feature extraction run.
+    public var executor = ExecutorSpec()
 
     /// A spec with every other setting at its default.
     public init(name: String, workers: Int) {
@@ -30,6 +32,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case name, data, backbone, train, grid, workers, seed, retries
         case trialTimeout = "trial_timeout"
+        case executor
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,6 +46,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         try c.encode(seed, forKey: .seed)
         try c.encode(retries, forKey: .retries)
         try c.encode(trialTimeout, forKey: .trialTimeout)
+        try c.encode(executor, forKey: .executor)
     }
 
     /// The swept parameters' names, in grid order (the leaderboard's parameter columns).

@@ -73,8 +73,9 @@ public final class ResultsStore: @unchecked Sendable {
     }
 
     /// The records in `trials.jsonl`, one per id (the first wins). A partial last line, left by
-    /// a crash in the middle of an append, is cut off; a bad line elsewhere is an error.
-    public func loadRecords() throws -> [TrialRecord] {
+    /// a crash in the middle of an append, is cut off (unless `repairing` is false, for readers
+    /// such as `sweep status` that must change nothing); a bad line elsewhere is an error.
+    public func loadRecords(repairing: Bool = true) throws -> [TrialRecord] {
         guard let data = FileManager.default.contents(atPath: trialsPath) else { return [] }
         var records: [TrialRecord] = []
         var seen = Set<String>()
@@ -102,13 +103,19 @@ public final class ResultsStore: @unchecked Sendable {
             offset = (end ?? bytes.count) + 1
             goodLength = offset
         }
-        if goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
+        if repairing && goodLength < bytes.count { truncate(trialsPath, off_t(goodLength)) }
         return records
     }
 
     /// Appends a record and syncs it to disk.
     public func append(_ record: TrialRecord) throws {
         try DurableFiles.appendLine(try record.jsonLine(), to: trialsPath)
+    }
+
+    /// Appends records with one write and one sync (a batch of outcomes collected at once).
+    public func append(_ records: [TrialRecord]) throws {
+        guard !records.isEmpty else { return }
+        try DurableFiles.appendLine(try records.map { try $0.jsonLine() }.joined(separator: "\n"), to: trialsPath)
     }
 
     /// Rewrites the leaderboard atomically.
@@ -147,11 +154,13 @@ public final class ResultsStore: @unchecked Sendable {
     }
 
     /// Removes checkpoint folders no finished trial owns (left by workers killed mid-write).
-    /// Call only while no worker runs.
-    public func removeOrphanCheckpoints(finished: Set<String>, keep: String?) {
+    /// Call only while no worker runs, except those of the trials `inFlight` (running jobs a
+    /// restarted Slurm driver adopts), whose folders are left alone.
+    public func removeOrphanCheckpoints(finished: Set<String>, keep: String?, inFlight: Set<String> = []) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: checkpointsPath) else { return }
-        for name in names where name != keep && !finished.contains(name) {
+        for name in names where name != keep && !finished.contains(name)
+            && !inFlight.contains(String(name.prefix(while: { $0 != "." }))) {
             try? fm.removeItem(atPath: checkpointsPath + "/" + name)
         }
     }

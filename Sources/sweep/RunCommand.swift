@@ -11,7 +11,11 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Results go to results/<name>/: trials.jsonl (one record per finished trial), \
             leaderboard.csv, best/ (the best head by the objective), sweep.yaml, split.json, \
-            ABOUT.txt. Running the same sweep again resumes it; Ctrl-C keeps every finished trial.
+            ABOUT.txt. Running the same sweep again resumes it; Ctrl-C keeps every finished trial. \
+            With `executor: {kind: slurm}` (or --executor slurm) trials run as Slurm jobs and the \
+            features are extracted by shard tasks; the folder must be on a file system the nodes \
+            share. Ctrl-C then stops only this driver: running jobs go on, `sweep run` again adopts \
+            them, `sweep status` shows them and `sweep cancel` stops them.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -27,11 +31,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder that holds results/<name>/ (default: results).")
     var results = "results"
 
+    @Option(help: "Where trials run: local (worker processes here) or slurm (jobs on the cluster); overrides executor.kind.")
+    var executor: ExecutorSpec.Kind?
+
     func run() async throws {
         let plan: SweepPlan
         let catalog = try CommandPlugins.catalog()
         do {
-            plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog)
+            plan = try SweepFile.load(path: file, overrides: overrides + (executor.map { ["executor.kind=\($0.rawValue)"] } ?? []),
+                                      catalog: catalog)
         } catch {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)
@@ -89,3 +97,5 @@ enum Summary {
         }
     }
 }
+
+extension ExecutorSpec.Kind: ExpressibleByArgument {}

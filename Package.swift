@@ -78,8 +78,8 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI"]),
-        .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner"]),
+        .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepPlugins"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor"]),
     ]

@@ -32,7 +32,13 @@ actor SlurmDriver {
     private var sink: (any TrialSink)?
     private var lastWait = ""
     private var lastWaitLog = Date.distantPast
+    private var waitingSince: Date?
     private var slurmSilentSince: Date?
+    /// Worker arrays this driver submitted and their task counts, until they end.
+    private var submitted: [String: Int] = [:]
+    /// Worker arrays in a row that ended without any task starting to serve.
+    private var deadStarts = 0
+    private var deadStartTail: [String] = []
 
     /// Seconds a job must be absent from squeue, with no outcome, before its attempt is lost
     /// (NFS may show a worker's last rename late).
@@ -55,9 +61,9 @@ actor SlurmDriver {
             try? lease.renew()
             try await Task.sleep(for: .milliseconds(Int64(executor.settings.poll * 1000)))
         }
-        // Workers still pending are not needed any more.
-        if let jobs = try? await executor.control.jobs(named: executor.jobName) {
-            try? await executor.control.cancel(jobs.filter(\.isPending).map(\.id))
+        // Every trial has ended: the workers left are idle (or not started); stop them.
+        if let jobs = try? await executor.control.jobs(named: executor.jobName), !jobs.isEmpty {
+            try? await executor.control.cancel(jobs.map(\.id))
         }
     }
 
@@ -126,6 +132,10 @@ actor SlurmDriver {
             return false
         }
         let alive = Set(jobs.map(\.rawID))
+        // Stop requests written by others (`sweep cancel --trial`) count as this driver's own.
+        for (id, reason) in folder.stopRequests() where tracked[id] != nil && tracked[id]?.stopReason == nil {
+            stop(id, reason: reason, folder: folder)
+        }
         try await collectOutcomes(executor, sink: sink)
         try await watchClaims(executor, alive: alive, queue: queue, sink: sink)
         if tracked.isEmpty, await queue.remaining == 0 { return true }
@@ -241,30 +251,59 @@ actor SlurmDriver {
         }.count
         let running = tracked.count - waiting
         let wanted = min(executor.settings.maxConcurrent, waiting + running)
+        try checkStarts(executor, jobs: jobs)
         if waiting > 0 && jobs.count < wanted {
             let id = try await executor.submitWorkers(wanted - jobs.count)
+            submitted[id] = wanted - jobs.count
             executor.log("slurm: submitted job \(id): \(wanted - jobs.count) worker task(s) for \(waiting) waiting trial(s)")
         } else if waiting == 0 {
             let surplus = jobs.filter(\.isPending).map(\.id)
             if !surplus.isEmpty { try? await executor.control.cancel(surplus) }
         }
+        // Say why nothing runs, once it has not for a while (a job just submitted waits a moment).
         let pending = jobs.filter(\.isPending)
-        if waiting > 0, !pending.isEmpty, !jobs.contains(where: { $0.state == "RUNNING" }) {
-            let why = await executor.waitingReason(pending)
-            if why != lastWait || Date().timeIntervalSince(lastWaitLog) > 60 {
-                executor.log("slurm: waiting: \(why)")
-                lastWait = why
-                lastWaitLog = Date()
-            }
-        } else {
+        guard waiting > 0, !pending.isEmpty, !jobs.contains(where: { $0.state == "RUNNING" }) else {
+            waitingSince = nil
             lastWait = ""
+            return
+        }
+        let since = waitingSince ?? Date()
+        waitingSince = since
+        guard Date().timeIntervalSince(since) >= max(5, 2 * executor.settings.poll) else { return }
+        let why = await executor.waitingReason(pending)
+        if why != lastWait || Date().timeIntervalSince(lastWaitLog) > 60 {
+            executor.log("slurm: waiting: \(why)")
+            lastWait = why
+            lastWaitLog = Date()
+        }
+    }
+
+    /// Fails the run when worker jobs keep ending before serving (a binary the nodes cannot run,
+    /// an unreadable context): three arrays in a row whose every task log lacks a worker line.
+    func checkStarts(_ executor: SlurmExecutor, jobs: [SlurmJob]) throws {
+        let live = Set(jobs.compactMap { $0.id.split(separator: "_").first.map(String.init) })
+        for (id, count) in submitted where !live.contains(id) {
+            submitted[id] = nil
+            // Tasks that never started (cancelled while pending) have no output and prove nothing.
+            let logs = (0..<count).map { executor.logTail(job: "\(id)_\($0)", count: 200) }.filter { !$0.isEmpty }
+            if logs.isEmpty { continue }
+            if logs.contains(where: { $0.contains { $0.hasPrefix("worker ") } }) {
+                deadStarts = 0
+            } else {
+                deadStarts += 1
+                deadStartTail = logs[0]
+            }
+        }
+        if deadStarts >= 3 {
+            throw SlurmError(command: "sweep worker", message: "Slurm worker jobs end without taking a trial (3 jobs in a row); "
+                             + "last output:\n" + deadStartTail.suffix(10).map { "  | \($0)" }.joined(separator: "\n"))
         }
     }
 
     /// A stop request (see `SlurmExecutor.stop`).
     func stop(_ id: String, reason: String, folder: SlurmFolder) {
         guard var t = tracked[id], t.stopReason == nil else { return }
-        try? folder.requestStop(id, reason: reason)
+        if folder.stopRequest(id) == nil { try? folder.requestStop(id, reason: reason) }
         folder.dequeue(SlurmFolder.QueuedTicket(seq: t.seq, id: id, attempt: t.ticket.attempt))
         t.stopReason = reason
         t.stopAt = Date()

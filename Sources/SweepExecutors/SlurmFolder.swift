@@ -83,10 +83,26 @@ public struct SlurmFolder: Sendable {
         }.sorted { ($0.seq, $0.id, $0.attempt) < ($1.seq, $1.id, $1.attempt) }
     }
 
-    /// Writes `ticket` as queue entry number `seq`.
+    /// Writes `ticket` as queue entry number `seq`. Renamed into place but not synced: a ticket
+    /// lost in a crash of the file server is written again by the next driver, which rebuilds
+    /// the queue from the plan and the records.
     public func enqueue(_ ticket: TrialTicket, seq: Int) throws {
         let entry = QueuedTicket(seq: seq, id: ticket.id, attempt: ticket.attempt)
-        try DurableFiles.writeAtomically(try WorkerCodec.encoder().encode(ticket), to: queueDir + "/" + entry.name)
+        try Self.writeRenamed(try WorkerCodec.encoder().encode(ticket), to: queueDir + "/" + entry.name)
+    }
+
+    /// Writes a temporary sibling (named for this host and process, so writers on other nodes
+    /// never share it) and renames it to `path`: readers see all of `data` or nothing. No fsync.
+    static func writeRenamed(_ data: Data, to path: String) throws {
+        let tmp = path + ".tmp-\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+            throw FeatureCacheError.io(path: tmp, operation: "create", errno: errno)
+        }
+        guard rename(tmp, path) == 0 else {
+            let code = errno
+            unlink(tmp)
+            throw FeatureCacheError.io(path: path, operation: "rename", errno: code)
+        }
     }
 
     /// Reads a queue entry; nil when it is gone or unreadable.
@@ -115,6 +131,15 @@ public struct SlurmFolder: Sendable {
         public var pid: Int32
         /// When it was taken.
         public var claimed: Date
+
+        /// A claim from its fields.
+        public init(job: String, rawJobID: String, host: String, pid: Int32, claimed: Date) {
+            self.job = job
+            self.rawJobID = rawJobID
+            self.host = host
+            self.pid = pid
+            self.claimed = claimed
+        }
     }
 
     /// Takes attempt (`id`, `attempt`) for `claim`: true when this call created the claim file,
@@ -172,6 +197,15 @@ public struct SlurmFolder: Sendable {
         public var ended: Date
         /// How.
         public var result: Result
+
+        /// An outcome from its fields.
+        public init(id: String, attempt: Int, claim: Claim, ended: Date, result: Result) {
+            self.id = id
+            self.attempt = attempt
+            self.claim = claim
+            self.ended = ended
+            self.result = result
+        }
     }
 
     /// Writes an attempt's outcome (renamed into place).
@@ -189,9 +223,10 @@ public struct SlurmFolder: Sendable {
     /// The names of the outcome files (cheap: no reads).
     func outcomeNames() -> [String] { Self.names(in: outcomesDir) }
 
-    /// Rewrites an attempt's epochs so far (JSON payloads, in order).
+    /// Rewrites an attempt's epochs so far (JSON payloads, in order; not synced: the outcome
+    /// carries them again).
     public func writeProgress(_ id: String, attempt: Int, epochs: [String]) throws {
-        try DurableFiles.writeAtomically(try WorkerCodec.encoder().encode(epochs), to: progressDir + "/" + Self.attemptName(id, attempt))
+        try Self.writeRenamed(try WorkerCodec.encoder().encode(epochs), to: progressDir + "/" + Self.attemptName(id, attempt))
     }
 
     /// An attempt's epochs so far.
@@ -211,6 +246,16 @@ public struct SlurmFolder: Sendable {
     public func stopRequest(_ id: String) -> String? {
         guard let data = FileManager.default.contents(atPath: stopsDir + "/\(id).json") else { return nil }
         return (try? WorkerCodec.decoder().decode([String: String].self, from: data))?["reason"] ?? "stop requested"
+    }
+
+    /// Every stop request by trial id (one folder listing; for the driver's poll).
+    public func stopRequests() -> [String: String] {
+        var out: [String: String] = [:]
+        for name in Self.names(in: stopsDir) where name.hasSuffix(".json") {
+            let id = String(name.dropLast(5))
+            out[id] = stopRequest(id)
+        }
+        return out
     }
 
     /// Whether `sweep cancel` was run.

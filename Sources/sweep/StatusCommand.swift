@@ -70,12 +70,28 @@ struct CancelCommand: AsyncParsableCommand {
     @Argument(help: "The sweep's results folder, e.g. results/scene.")
     var folder: String
 
+    @Option(name: .customLong("trial"), help: ArgumentHelp(
+        "Stop only this trial of a Slurm sweep (repeatable); it is recorded failed with the reason 'stopped'.",
+        valueName: "ID"))
+    var trials: [String] = []
+
     func run() async throws {
         guard FileManager.default.fileExists(atPath: folder) else {
             printError("error: \(folder): no such results folder")
             throw ExitCode(1)
         }
         let slurm = SlurmFolder(folder + "/slurm")
+        if !trials.isEmpty {
+            guard slurm.exists else {
+                printError("error: \(folder): --trial stops trials of a Slurm sweep; this one runs locally (cancel it whole)")
+                throw ExitCode(1)
+            }
+            for id in trials {
+                try slurm.requestStop(id, reason: "cancelled with sweep cancel --trial")
+                print("asked trial \(id) to stop (its worker ends it after the current epoch; the driver records it)")
+            }
+            return
+        }
         var did = false
         if slurm.exists {
             do {

@@ -17,6 +17,8 @@ struct SweepFileText {
     var workers = 2
     var retries = 1
     var trialTimeout: Double = 600
+    /// The `executor:` mapping in YAML flow form, e.g. `{kind: slurm, max_concurrent: 2}`; nil: none.
+    var executor: String?
 
     init(name: String, dataPath: String, cachePath: String) {
         self.name = name
@@ -56,6 +58,7 @@ struct SweepFileText {
         seed: 0
         retries: \(retries)
         trial_timeout: \(trialTimeout)
+        \(executor.map { "executor: \($0)" } ?? "")
 
         """
     }

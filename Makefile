@@ -5,7 +5,7 @@ APT_PACKAGES := libopenblas-dev libjpeg-dev libmatio-dev libssl-dev zlib1g-dev p
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWEEP := .build/release/sweep
 
-.PHONY: deps build test bench run clean
+.PHONY: deps build test test-slurm bench run clean
 
 # Installs the Debian packages the build needs (only those missing).
 deps:
@@ -19,10 +19,17 @@ build: deps
 	$(SWIFT) build -c release
 
 # Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the
-# plugin-folder test (adds a throw-away plugin folder, rebuilds, uses it, removes it).
+# plugin-folder test (adds a throw-away plugin folder, rebuilds, uses it, removes it), then the
+# Slurm tests on a one-node cluster started for them (and stopped after, pass or fail; they run
+# alone since they drain the node and count its jobs).
 test: build
-	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --parallel
+	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --parallel --skip SlurmTests
 	CONFIG=release Tests/e2e/plugin_folder_test.sh
+	$(MAKE) test-slurm
+
+test-slurm: build
+	Tests/slurm/cluster-up.sh
+	SWEEP_BINARY=$(CURDIR)/$(SWEEP) $(SWIFT) test --filter SlurmTests; status=$$?; Tests/slurm/cluster-down.sh; exit $$status
 
 bench: build
 	.build/release/sweep-bench

@@ -20,6 +20,8 @@ actor SlurmDriver {
         /// The attempt whose start the sink has heard of.
         var startReported: Int?
         var epochsSent = 0
+        /// The current attempt's claim once read (a claim never changes).
+        var claim: SlurmFolder.Claim?
         var lostSince: Date?
         var timedOut = false
         var stopReason: String?
@@ -39,6 +41,9 @@ actor SlurmDriver {
     /// Worker arrays in a row that ended without any task starting to serve.
     private var deadStarts = 0
     private var deadStartTail: [String] = []
+    /// Deletes the attempt files of finished trials off the poll's path (on NFS each unlink is a
+    /// round trip to the server); their tickets are removed at once.
+    private var cleanup: Task<Void, Never>?
 
     /// Seconds a job must be absent from squeue, with no outcome, before its attempt is lost
     /// (NFS may show a worker's last rename late).
@@ -55,12 +60,14 @@ actor SlurmDriver {
         try lease.acquire()
         defer { lease.release() }
         try await adopt(executor, queue: queue)
+        defer { cleanup?.cancel() }
         while true {
             try Task.checkCancellation()
             if try await step(executor, queue: queue, sink: sink) { break }
             try? lease.renew()
             try await Task.sleep(for: .milliseconds(Int64(executor.settings.poll * 1000)))
         }
+        await cleanup?.value
         // Every trial has ended: the workers left are idle (or not started); stop them.
         if let jobs = try? await executor.control.jobs(named: executor.jobName), !jobs.isEmpty {
             try? await executor.control.cancel(jobs.map(\.id))
@@ -95,6 +102,10 @@ actor SlurmDriver {
         }
         let stale = onDisk.values.filter { !planned.contains($0.id) }
         for entry in stale { folder.dequeue(entry) }
+        // Files of trials recorded (or dropped from the plan) since an earlier driver died.
+        let leftovers = Set((folder.claimNames().map { $0 } + folder.outcomeNames()).compactMap { SlurmFolder.parseAttempt($0)?.id })
+            .subtracting(planned)
+        forget(leftovers, folder: folder)
         let claims = folder.claimsByAttempt()
         let running = tracked.values.filter { claims[SlurmFolder.attemptName($0.ticket.id, $0.ticket.attempt)] != nil }.count
         if adopted > 0 {
@@ -169,26 +180,44 @@ actor SlurmDriver {
             ended.insert(id)
         }
         if !batch.isEmpty { await sink.finished(batch) }
-        for id in ended { tracked[id] = nil }
-        folder.remove(trials: ended)
+        forget(ended, folder: folder)
+    }
+
+    /// Drops finished trials: their tickets now, their other files in the background.
+    func forget(_ ended: Set<String>, folder: SlurmFolder) {
+        guard !ended.isEmpty else { return }
+        for id in ended {
+            if let t = tracked.removeValue(forKey: id) {
+                folder.dequeue(SlurmFolder.QueuedTicket(seq: t.seq, id: id, attempt: t.ticket.attempt))
+            }
+        }
+        let previous = cleanup
+        cleanup = Task.detached {
+            await previous?.value
+            folder.removeAttemptFiles(ended)
+        }
     }
 
     /// Starts, epochs, time limits, stop requests and lost attempts of claimed tickets.
     func watchClaims(_ executor: SlurmExecutor, alive: Set<String>, queue: TrialQueue, sink: any TrialSink) async throws {
         let folder = executor.folder
-        let claims = folder.claimsByAttempt()
+        let claimNames = folder.claimNames()
         let now = Date()
         var ended = Set<String>()
         for (id, var t) in tracked {
             let attempt = t.ticket.attempt
-            guard let entry = claims[SlurmFolder.attemptName(id, attempt)] else {
+            guard claimNames.contains(SlurmFolder.attemptName(id, attempt)) else {
                 if let reason = t.stopReason, !folder.isQueued(SlurmFolder.QueuedTicket(seq: t.seq, id: id, attempt: attempt)) {
                     await sink.failed(t.ticket, reason: "stopped: \(reason)", stderrTail: [], willRetry: false)
                     ended.insert(id)
                 }
                 continue
             }
-            guard let claim = entry else { continue }  // being written
+            if t.claim == nil {
+                t.claim = folder.readClaim(id, attempt: attempt)
+                tracked[id] = t
+            }
+            guard let claim = t.claim else { continue }  // being written
             if t.startReported != attempt {
                 await sink.started(t.ticket, pid: claim.pid, at: claim.claimed)
                 t.startReported = attempt
@@ -239,8 +268,7 @@ actor SlurmDriver {
                 ended.insert(id)
             }
         }
-        for id in ended { tracked[id] = nil }
-        folder.remove(trials: ended)
+        forget(ended, folder: folder)
     }
 
     /// Keeps enough worker jobs for the waiting tickets, and says why they wait.

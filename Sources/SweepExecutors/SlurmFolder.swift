@@ -95,9 +95,17 @@ public struct SlurmFolder: Sendable {
     /// never share it) and renames it to `path`: readers see all of `data` or nothing. No fsync.
     static func writeRenamed(_ data: Data, to path: String) throws {
         let tmp = path + ".tmp-\(ProcessInfo.processInfo.hostName)-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-            throw FeatureCacheError.io(path: tmp, operation: "create", errno: errno)
+        // POSIX calls, not FileManager.createFile, which writes a second temporary and syncs it.
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FeatureCacheError.io(path: tmp, operation: "open", errno: errno) }
+        do {
+            try data.withUnsafeBytes { try DurableFiles.writeAll(fd, $0, offset: 0, path: tmp) }
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
         }
+        close(fd)
         guard rename(tmp, path) == 0 else {
             let code = errno
             unlink(tmp)
@@ -169,6 +177,12 @@ public struct SlurmFolder: Sendable {
             result[name] = try? WorkerCodec.decoder().decode(Claim.self, from: data)
         }
         return result
+    }
+
+    /// One attempt's claim; nil when absent or still being written.
+    public func readClaim(_ id: String, attempt: Int) -> Claim? {
+        guard let data = FileManager.default.contents(atPath: claimsDir + "/" + Self.attemptName(id, attempt)) else { return nil }
+        return try? WorkerCodec.decoder().decode(Claim.self, from: data)
     }
 
     /// The claim file names (cheap: no reads).
@@ -266,6 +280,13 @@ public struct SlurmFolder: Sendable {
     public func remove(trials ids: Set<String>) {
         guard !ids.isEmpty else { return }
         for t in tickets() where ids.contains(t.id) { dequeue(t) }
+        removeAttemptFiles(ids)
+    }
+
+    /// Removes the claims, progress, outcomes and stop requests of the trials `ids`, whose tickets
+    /// are gone (so no worker takes them again).
+    func removeAttemptFiles(_ ids: Set<String>) {
+        guard !ids.isEmpty else { return }
         for dir in [claimsDir, progressDir, outcomesDir] {
             for name in Self.names(in: dir) {
                 if let id = Self.parseAttempt(name)?.id, ids.contains(id) { unlink(dir + "/" + name) }

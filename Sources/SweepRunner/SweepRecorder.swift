@@ -124,9 +124,8 @@ public actor SweepRecorder: TrialSink {
     /// Appends the records not yet recorded (one sync), then rewrites the leaderboard once.
     func commit(_ batch: [TrialRecord]) async {
         var fresh: [TrialRecord] = []
-        for record in batch where !recordedIDs.contains(record.id) && !fresh.contains(where: { $0.id == record.id }) {
-            fresh.append(record)
-        }
+        var seen = recordedIDs
+        for record in batch where seen.insert(record.id).inserted { fresh.append(record) }
         guard !fresh.isEmpty else { return }
         do {
             try store.append(fresh)

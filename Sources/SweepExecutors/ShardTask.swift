@@ -39,10 +39,9 @@ public enum ShardTask {
         let bytes = (hi - lo) * d * MemoryLayout<Float>.size
         let data = Data(bytes: features.pointer, count: bytes)
         try DurableFiles.writeAtomically(data, to: folder.features(index))
-        let env = ProcessInfo.processInfo.environment
-        let job = env["SLURM_ARRAY_JOB_ID"].flatMap { a in env["SLURM_ARRAY_TASK_ID"].map { "\(a)_\($0)" } } ?? env["SLURM_JOB_ID"] ?? "local"
+        let me = QueueWorker.Identity.fromEnvironment()
         let record = ShardRecord(index: index, lo: lo, hi: hi, bytes: bytes, sha256: ContentHasher.sha256Hex(data),
-                                 imageHashes: hashes, job: job, host: ProcessInfo.processInfo.hostName,
+                                 imageHashes: hashes, job: me.job, host: me.host,
                                  seconds: Date().timeIntervalSince(start))
         try DurableFiles.writeAtomically(try WorkerCodec.encoder().encode(record), to: folder.record(index))
         log(String(format: "shard %d: done in %.1f s", index, record.seconds))

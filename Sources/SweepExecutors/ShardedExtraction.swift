@@ -215,10 +215,7 @@ struct ShardedExtraction {
         return try await executor.control.submit(submission)
     }
 
-    func logTail(_ job: String) -> [String] {
-        guard let text = try? String(contentsOfFile: folder.logs + "/\(job).log", encoding: .utf8) else { return [] }
-        return Array(text.split(separator: "\n").suffix(15).map(String.init))
-    }
+    func logTail(_ job: String) -> [String] { SlurmExecutor.tail(of: folder.logs + "/\(job).log", count: 15) }
 }
 
 /// Feeds `FeatureCache` the rows of verified shards, so the cache it builds from them is

@@ -126,9 +126,12 @@ public struct SlurmExecutor: SweepExecutor {
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// The last `count` lines of a job's output file.
-    func logTail(job: String, count: Int = 20) -> [String] {
-        guard let text = try? String(contentsOfFile: folder.logs + "/\(job).log", encoding: .utf8) else { return [] }
+    /// The last `count` lines of a worker job's output file.
+    func logTail(job: String, count: Int = 20) -> [String] { Self.tail(of: folder.logs + "/\(job).log", count: count) }
+
+    /// The last `count` lines of a file (none when it cannot be read).
+    static func tail(of path: String, count: Int) -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         return Array(text.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map(String.init))
     }
 

@@ -5,7 +5,7 @@ APT_PACKAGES := libopenblas-dev libjpeg-dev libpng-dev libmatio-dev libssl-dev z
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWEEP := .build/release/sweep
 
-.PHONY: deps build test bench run clean mutants
+.PHONY: deps build test test-slurm bench run clean mutants
 
 # Installs the Debian packages the build needs (only those missing).
 deps:
@@ -19,10 +19,16 @@ build: deps
 	$(SWIFT) build -c release
 
 # Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the shell
-# tests of Tests/e2e/ (the plugin-folder test: adds a throw-away plugin folder, rebuilds,
-# uses it, removes it; the HTML report in headless chromium, installing Debian's chromium); ends with one line `tests: N passed, M failed, K skipped (...)`.
+# tests of Tests/e2e/ (the plugin-folder test: adds a throw-away plugin folder, rebuilds, uses it,
+# removes it; the HTML report in headless chromium, installing Debian's chromium), then the Slurm
+# tests on a one-node cluster started for them and stopped after, pass or fail (they run alone:
+# they drain the node and count its jobs). Ends with one line `tests: N passed, M failed, K skipped (...)`.
 test: build
 	SWEEP_BINARY=$(CURDIR)/$(SWEEP) SWIFT=$(SWIFT) Tests/run_tests.sh
+
+# Only the Slurm tests (cluster up, tests, cluster down).
+test-slurm: build
+	SWEEP_BINARY=$(CURDIR)/$(SWEEP) SWIFT=$(SWIFT) Tests/run_tests.sh --only-slurm
 
 # The mutation check (minutes; not part of `make test`): Tests/mutants/mutants.txt, each mutant
 # built in a scratch copy and run against the tests that must kill it.

@@ -56,20 +56,25 @@ let package = Package(
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG", "SweepCSV"]),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "SweepCSV", "Yams"]),
+        // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
+        .target(name: "SweepExecutors", dependencies: [
+            "SweepCore", "SweepData", "SweepTensor",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
+            "SweepCore", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         // the HTML report and the terminal view of a results folder
         .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepTensor"]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", "SweepReport", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepModels",
-            "SweepVision", "SweepTrain", "SweepCSV",
+            "SweepRunner", "SweepReport", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData",
+            "SweepModels", "SweepVision", "SweepTrain", "SweepCSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepReport", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
         // tests
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),
@@ -82,6 +87,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
+        .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;

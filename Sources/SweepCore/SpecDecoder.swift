@@ -50,6 +50,7 @@ struct SpecDecoder {
             case "grid":
                 decoded.grid = GridDecoder(reader: reader, catalog: catalog).decode(node)
                 decoded.spec.grid = decoded.grid.axes
+            case "executor": decoded.spec.executor = decodeExecutor(node)
             default: break
             }
         }

@@ -139,8 +139,34 @@ enum SpecSchema {
             SpecKey(path: "keep", reading: .value(.integer(min: 1)) { $0.keep = $1.integer }, defaultText: "1",
                     meaning: "checkpoints kept: the heads of the `keep` best complete trials, in checkpoints/<id>/ (best links the first)"),
         ]
+        keys += executorKeys
         return keys
     }()
+
+    /// `executor:` and its keys, read by `SpecDecoder.decodeExecutor`. Not part of any trial's id.
+    private static let executorKeys: [SpecKey] = [
+        SpecKey(path: "executor", reading: .custom(type: "mapping"), defaultText: "{kind: local}",
+                meaning: "where the trials and the feature extraction run (also `sweep run --executor`); see Slurm in the README"),
+        SpecKey(path: "executor.kind", reading: .custom(type: "one of local, slurm"), defaultText: "local",
+                meaning: "local: `workers` worker processes here; slurm: a pool of worker jobs pulling trials from the "
+                    + "results folder, feature extraction as an array of shard tasks"),
+        SpecKey(path: "executor.partition", reading: .custom(type: "word"), defaultText: "the cluster's default",
+                meaning: "sbatch --partition"),
+        SpecKey(path: "executor.time", reading: .custom(type: "Slurm time (MM, HH:MM:SS, D-HH:MM, ...)"),
+                defaultText: "the partition's default", meaning: "sbatch --time of each job"),
+        SpecKey(path: "executor.cpus_per_task", reading: .custom(type: "integer >= 1"), defaultText: "1",
+                meaning: "sbatch --cpus-per-task, also each worker's BLAS threads"),
+        SpecKey(path: "executor.mem", reading: .custom(type: "memory size (4G, 500M, 2048)"), defaultText: "the partition's default",
+                meaning: "sbatch --mem"),
+        SpecKey(path: "executor.max_concurrent", reading: .custom(type: "integer >= 1"), defaultText: "4",
+                meaning: "worker jobs (and extraction tasks) at once, at most"),
+        SpecKey(path: "executor.extra_args", reading: .custom(type: "list of sbatch options"), defaultText: "[]",
+                meaning: "more sbatch options, e.g. [--account=lab, --qos=short]; options sweep sets itself are refused"),
+        SpecKey(path: "executor.shards", reading: .custom(type: "integer >= 1"), defaultText: "the value of max_concurrent",
+                meaning: "array tasks the feature extraction is split into"),
+        SpecKey(path: "executor.poll", reading: .custom(type: "seconds in (0, 3600]"), defaultText: "5",
+                meaning: "seconds between two looks of the driver at the queue and the results folder"),
+    ]
 
     /// `train.loss`, `train.metrics`, `train.objective` and its keys: checked against the plugins.
     private static let pluginKeys: [SpecKey] = [

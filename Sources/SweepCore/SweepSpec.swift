@@ -22,6 +22,8 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     public var trialTimeout: Double = 600
     /// How many checkpoints to keep: those of the top `keep` complete trials (`best` links the first).
     public var keep: Int = 1
+    /// Where the trials and the feature extraction run.
+    public var executor = ExecutorSpec()
 
     /// A spec with every other setting at its default.
     public init(name: String, workers: Int) {
@@ -33,6 +35,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         case name, data, backbone, train, grid, workers, seed, retries
         case trialTimeout = "trial_timeout"
         case keep
+        case executor
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,6 +50,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         try c.encode(retries, forKey: .retries)
         try c.encode(trialTimeout, forKey: .trialTimeout)
         try c.encode(keep, forKey: .keep)
+        try c.encode(executor, forKey: .executor)
     }
 
     /// The swept parameters' names, in grid order (the leaderboard's parameter columns).

@@ -116,6 +116,12 @@ public final class ResultsStore: @unchecked Sendable {
         try DurableFiles.appendLine(try record.jsonLine(), to: trialsPath)
     }
 
+    /// Appends records with one write and one sync (a batch of outcomes collected at once).
+    public func append(_ records: [TrialRecord]) throws {
+        guard !records.isEmpty else { return }
+        try DurableFiles.appendLine(try records.map { try $0.jsonLine() }.joined(separator: "\n"), to: trialsPath)
+    }
+
     /// Rewrites the leaderboard atomically.
     public func writeLeaderboard(_ csv: String) throws {
         try DurableFiles.writeAtomically(Data(csv.utf8), to: leaderboardPath)
@@ -156,11 +162,13 @@ public final class ResultsStore: @unchecked Sendable {
     }
 
     /// Removes checkpoint folders no finished trial owns (left by workers killed mid-write).
-    /// Call only while no worker runs.
-    public func removeOrphanCheckpoints(finished: Set<String>, keep: String?) {
+    /// Call only while no worker runs, except those of the trials `inFlight` (running jobs a
+    /// restarted Slurm driver adopts), whose folders are left alone.
+    public func removeOrphanCheckpoints(finished: Set<String>, keep: String?, inFlight: Set<String> = []) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: checkpointsPath) else { return }
-        for name in names where name != keep && !finished.contains(name) {
+        for name in names where name != keep && !finished.contains(name)
+            && !inFlight.contains(String(name.prefix(while: { $0 != "." }))) {
             try? fm.removeItem(atPath: checkpointsPath + "/" + name)
         }
     }

@@ -16,6 +16,7 @@ public actor SweepRecorder: TrialSink {
     let keep: Int
     let started = monotonicSeconds()
     private(set) var records: [TrialRecord]
+    private var recordedIDs: Set<String>
     private var status: SweepStatus
     private var attemptStart: [String: Date] = [:]
     private var writeError: (any Error)?
@@ -41,6 +42,7 @@ public actor SweepRecorder: TrialSink {
         self.display = display
         let planned = Set(plan.trials.map(\.id))
         self.records = existing.filter { planned.contains($0.id) }
+        self.recordedIDs = Set(records.map(\.id))
         var status = SweepStatus(total: plan.trials.count)
         status.done = records.count
         status.resumed = records.count
@@ -69,7 +71,12 @@ public actor SweepRecorder: TrialSink {
 
     /// Counts a running trial.
     public func started(_ ticket: TrialTicket, pid: Int32) {
-        attemptStart[ticket.id] = Date()
+        started(ticket, pid: pid, at: Date())
+    }
+
+    /// Counts a running trial that started at `date` (seen late, e.g. from a Slurm claim file).
+    public func started(_ ticket: TrialTicket, pid: Int32, at date: Date) {
+        attemptStart[ticket.id] = date
         status.running += 1
         tick()
     }
@@ -79,17 +86,33 @@ public actor SweepRecorder: TrialSink {
 
     /// Records a trial that ended normally (complete or diverged).
     public func finished(_ ticket: TrialTicket, payload: String, pid: Int32) async {
-        status.running -= 1
-        guard let trial = trials[ticket.id] else { return }
-        do {
-            let outcome = try TrialOutcome(json: payload)
-            await commit(record(trial, ticket: ticket, state: outcome.state, epochs: outcome.epochs, bestEpoch: outcome.bestEpoch,
-                          objective: outcome.objective, failure: outcome.reason.map { TrialFailure(reason: $0, stderrTail: "") },
-                          pid: pid))
-        } catch {
-            await commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
-                          failure: TrialFailure(reason: "unreadable result from worker: \(error)", stderrTail: ""), pid: pid))
+        await finished([FinishedAttempt(ticket: ticket, payload: payload, pid: pid, date: Date())])
+    }
+
+    /// Records a trial that ended normally at `date`.
+    public func finished(_ ticket: TrialTicket, payload: String, pid: Int32, at date: Date) async {
+        await finished([FinishedAttempt(ticket: ticket, payload: payload, pid: pid, date: date)])
+    }
+
+    /// Records trials that ended normally, with one append, one sync and one leaderboard rewrite.
+    public func finished(_ attempts: [FinishedAttempt]) async {
+        var batch: [TrialRecord] = []
+        for a in attempts {
+            status.running = max(0, status.running - 1)
+            guard let trial = trials[a.ticket.id] else { continue }
+            do {
+                let outcome = try TrialOutcome(json: a.payload)
+                batch.append(record(trial, ticket: a.ticket, state: outcome.state, epochs: outcome.epochs, bestEpoch: outcome.bestEpoch,
+                                    objective: outcome.objective,
+                                    failure: outcome.reason.map { TrialFailure(reason: $0, stderrTail: "") },
+                                    pid: a.pid, end: a.date))
+            } catch {
+                batch.append(record(trial, ticket: a.ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
+                                    failure: TrialFailure(reason: "unreadable result from worker: \(error)", stderrTail: ""),
+                                    pid: a.pid, end: a.date))
+            }
         }
+        await commit(batch)
     }
 
     /// Logs a failed attempt; records the trial `failed` when no retry is left.
@@ -101,14 +124,13 @@ public actor SweepRecorder: TrialSink {
             return
         }
         guard let trial = trials[ticket.id] else { return }
-        await commit(record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
-                      failure: TrialFailure(reason: reason, stderrTail: stderrTail.joined(separator: "\n")), pid: nil))
+        await commit([record(trial, ticket: ticket, state: .failed, epochs: [], bestEpoch: nil, objective: nil,
+                             failure: TrialFailure(reason: reason, stderrTail: stderrTail.joined(separator: "\n")), pid: nil)])
     }
 
     func record(_ trial: Trial, ticket: TrialTicket, state: TrialState, epochs: [EpochMetrics], bestEpoch: Int?,
-                objective: Double?, failure: TrialFailure?, pid: Int32?) -> TrialRecord {
-        let start = attemptStart[ticket.id] ?? Date()
-        let end = Date()
+                objective: Double?, failure: TrialFailure?, pid: Int32?, end: Date = Date()) -> TrialRecord {
+        let start = min(attemptStart[ticket.id] ?? end, end)
         let train = trial.config.train
         let accepted = Set([train.loss.name] + train.metrics.map(\.name)).sorted().flatMap { pluginCheckFailures[$0] ?? [] }
         return TrialRecord(id: trial.id, parameters: trial.parameterValues, config: trial.config, seed: trial.config.seed,
@@ -118,11 +140,16 @@ public actor SweepRecorder: TrialSink {
                            workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted)
     }
 
-    func commit(_ record: TrialRecord) async {
-        guard !records.contains(where: { $0.id == record.id }) else { return }
+    /// Appends the records not yet recorded (one sync), then rewrites the leaderboard once.
+    func commit(_ batch: [TrialRecord]) async {
+        var fresh: [TrialRecord] = []
+        var seen = recordedIDs
+        for record in batch where seen.insert(record.id).inserted { fresh.append(record) }
+        guard !fresh.isEmpty else { return }
         do {
-            try store.append(record)
-            records.append(record)
+            try store.append(fresh)
+            records += fresh
+            recordedIDs.formUnion(fresh.map(\.id))
             try refresh()
         } catch {
             if writeError == nil { writeError = error }
@@ -132,7 +159,9 @@ public actor SweepRecorder: TrialSink {
         status.done = records.count
         status.failed = records.filter { $0.state == .failed }.count
         status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
-        display.log(Self.describe(record, leaderboard) + "  [\(status.done)/\(status.total)]")
+        for (i, record) in fresh.enumerated() {
+            display.log(Self.describe(record, leaderboard) + "  [\(status.done - fresh.count + i + 1)/\(status.total)]")
+        }
         tick(force: true)
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+// Executors (where trials run) are part of the runner's public face: the executable and tests
+// use the tickets, the queue and the worker protocol through `SweepRunner`.
+@_exported import SweepExecutors
 import SweepCore
 import SweepData
 import SweepPluginAPI
@@ -95,16 +98,6 @@ public struct SweepRun {
         let lock = try store.openForRun()
         defer { lock.unlock() }
 
-        // The features (extracted once, then read from the cache) and the record of what this
-        // sweep ran on.
-        let renderer = FeatureCacheProgressRenderer()
-        _ = try cache.features(for: key, extractor: extractor, onEvent: { renderer.handle($0) })
-        try DurableFiles.writeAtomically(Data(Self.recordedSpec(spec, data: data, trunk: trunk).utf8), to: store.specPath)
-        try split.write(to: URL(fileURLWithPath: store.directory))
-        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: key.value,
-                                                         pluginCheckFailures: pluginCheckFailures).utf8),
-                                         to: store.directory + "/ABOUT.txt")
-
         // Resume: finished trials are kept (but those --rerun names), the rest is queued in plan
         // order. A rerun trial's old record stays in trials.jsonl until its new one is appended
         // after it (the last record of an id wins), so stopping a rerun loses nothing.
@@ -114,12 +107,35 @@ public struct SweepRun {
             log("rerun: \(rerunIDs.count) finished trial(s) will run again" + (rerunIDs.isEmpty ? " (none matches --rerun)" : ""))
         }
         let existing = records.filter { !rerunIDs.contains($0.id) }
+        let finished = Set(existing.map(\.id))
+        let remaining = plan.trials.filter { !finished.contains($0.id) }
+        let activeWorkers = min(workers, max(1, remaining.count))
+        // workers x BLAS threads = cores (locally); a Slurm worker uses the CPUs of its task
+        context.blasThreads = spec.executor.kind == .slurm ? spec.executor.cpusPerTask : max(1, cores / activeWorkers)
+        if let forced = ProcessInfo.processInfo.environment["SWEEP_BLAS_THREADS"].flatMap({ Int($0) }), forced > 0 {
+            context.blasThreads = forced  // for benchmarks: e.g. 1 worker x 1 thread
+        }
+        let executor = try makeExecutor(workers: activeWorkers, blasThreads: context.blasThreads)
+
+        // The features (extracted once, then read from the cache) and the record of what this
+        // sweep ran on.
+        let renderer = FeatureCacheProgressRenderer()
+        try await executor.prepareFeatures(FeatureRequest(
+            cache: cache, key: key, extractor: extractor,
+            recipe: try ShardRecipe(weights: ((try? trunk.source.resolvedPath()) ?? nil) ?? trunk.source.description,
+                                    weightsIdentity: trunk.identity,
+                                    preprocessing: .imagenet).json(),
+            onEvent: { renderer.handle($0) }, log: { [display] in display.log($0) }))
+        try DurableFiles.writeAtomically(Data(Self.recordedSpec(spec, data: data, trunk: trunk).utf8), to: store.specPath)
+        try split.write(to: URL(fileURLWithPath: store.directory))
+        try DurableFiles.writeAtomically(Data(Self.about(data: data, trunk: trunk, features: key.value,
+                                                         pluginCheckFailures: pluginCheckFailures).utf8),
+                                         to: store.directory + "/ABOUT.txt")
+
         let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display,
                                      pluginCheckFailures: pluginCheckFailures, onResults: onResults)
-        let finished = Set(existing.map(\.id))
-        store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID)
+        store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID, inFlight: await executor.inFlight())
         try await recorder.refresh()
-        let remaining = plan.trials.filter { !finished.contains($0.id) }
         if remaining.isEmpty {
             interrupt.exitImmediately(saying: nil)
             log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
@@ -127,26 +143,13 @@ public struct SweepRun {
         }
         if !finished.isEmpty { log("resuming: \(plan.trials.count - remaining.count) of \(plan.trials.count) trials already finished") }
         let tickets = try remaining.map { TrialTicket(id: $0.id, attempt: 1, payload: try TrialAssignment($0).json()) }
-        let activeWorkers = min(workers, remaining.count)
-        // workers x BLAS threads = cores
-        context.blasThreads = max(1, cores / activeWorkers)
-        if let forced = ProcessInfo.processInfo.environment["SWEEP_BLAS_THREADS"].flatMap({ Int($0) }), forced > 0 {
-            context.blasThreads = forced  // for benchmarks: e.g. 1 worker x 1 thread
-        }
         try context.write(to: store.contextPath)
-        log("running \(remaining.count) trial(s) on \(activeWorkers) worker process(es), \(context.blasThreads) BLAS thread(s) each")
+        log("running \(remaining.count) trial(s) on \(executor.summary)")
 
         let queue = TrialQueue(tickets, retries: spec.retries)
         await recorder.stopping(queue)
         interrupt.exitImmediately(saying: nil)
-        let workerLog = WorkerLog(path: store.directory + "/workers.log")
-        let contextPath = store.contextPath
-        let launcher = ProcessLauncher(executable: executable, arguments: { _ in ["worker", "--context", contextPath] },
-                                       environment: ["OPENBLAS_NUM_THREADS": "\(context.blasThreads)"],
-                                       log: { index, line in workerLog.append("[worker \(index)] \(line)") })
-        let pool = WorkerPool(launcher: launcher, workers: activeWorkers,
-                              trialTimeout: .milliseconds(Int64(spec.trialTimeout * 1000)))
-        let poolTask = Task { try await pool.run(queue, sink: recorder) }
+        let poolTask = Task { try await executor.run(queue, sink: recorder) }
         let watcher = Task {
             await interrupt.wait()
             await queue.stop()
@@ -156,12 +159,39 @@ public struct SweepRun {
         watcher.cancel()
         display.finish()
         if interrupt.fired {
-            log("interrupted: workers stopped; \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). Run the same command again to continue.")
+            log("interrupted: \(executor.afterInterrupt); \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). Run the same command again to continue.")
             return .interrupted
         }
         if case .failure(let error) = result { throw error }
         if let error = await recorder.failure { throw error }
         return .finished
+    }
+
+    /// The executor the sweep file (or `--executor`) asks for.
+    func makeExecutor(workers: Int, blasThreads: Int) throws -> any SweepExecutor {
+        let spec = plan.spec
+        let contextPath = store.contextPath
+        let timeout = Duration.milliseconds(Int64(spec.trialTimeout * 1000))
+        switch spec.executor.kind {
+        case .local:
+            let workerLog = WorkerLog(path: store.directory + "/workers.log")
+            let launcher = ProcessLauncher(executable: executable, arguments: { _ in ["worker", "--context", contextPath] },
+                                           environment: ["OPENBLAS_NUM_THREADS": "\(blasThreads)"],
+                                           log: { index, line in workerLog.append("[worker \(index)] \(line)") })
+            return LocalExecutor(pool: WorkerPool(launcher: launcher, workers: workers, trialTimeout: timeout),
+                                 blasThreads: blasThreads)
+        case .slurm:
+            let folder = SlurmFolder(store.directory + "/slurm")
+            guard SlurmCommands.available() else {
+                throw FileError(path: store.directory, reason: "executor.kind is slurm, but sbatch is not on PATH "
+                                + "(run on a login node of the cluster, or use --executor local)")
+            }
+            return try SlurmExecutor(
+                settings: spec.executor, folder: folder, executable: executable,
+                workerArguments: ["worker", "--context", contextPath, "--queue", folder.path],
+                environment: ["OPENBLAS_NUM_THREADS": "\(blasThreads)"],
+                retries: spec.retries, trialTimeout: spec.trialTimeout, log: { [display] in display.log($0) })
+        }
     }
 
     /// `sweep.yaml`: the resolved sweep file (every default written out, the data format as

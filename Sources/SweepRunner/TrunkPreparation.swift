@@ -97,3 +97,35 @@ public final class LazyTrunkExtractor: FeatureExtractor, @unchecked Sendable {
         try built?.extract(paths: paths, into: output)
     }
 }
+
+/// What a feature-extraction shard task on another machine needs to build the same extractor
+/// (`FeatureRequest.recipe`): the weights as `WeightsSource` parses them, their identity (so
+/// the file is not hashed again on every node) and the preprocessing.
+public struct ShardRecipe: Codable, Sendable, Equatable {
+    /// `imagenet`, `random:<seed>` or a path.
+    public var weights: String
+    /// `sha256:<hex>` or `random:<seed> init-v1`.
+    public var weightsIdentity: String
+    /// The image preprocessing.
+    public var preprocessing: Preprocessing
+
+    /// A recipe from its parts.
+    public init(weights: String, weightsIdentity: String, preprocessing: Preprocessing) {
+        self.weights = weights
+        self.weightsIdentity = weightsIdentity
+        self.preprocessing = preprocessing
+    }
+
+    /// JSON text.
+    public func json() throws -> String { try WorkerCodec.encode(self) }
+
+    /// Reads `json()`'s output.
+    public init(json: String) throws { self = try WorkerCodec.decode(ShardRecipe.self, from: json) }
+
+    /// The extractor this recipe describes, with `streams` parallel trunk streams.
+    public func extractor(streams: Int) throws -> LazyTrunkExtractor {
+        let source = try WeightsSource(parsing: weights)
+        let trunk = PreparedTrunk(source: source, identity: weightsIdentity, description: "ResNet50 weights \(weights)")
+        return LazyTrunkExtractor(trunk: trunk, preprocessing: preprocessing, streams: streams)
+    }
+}

@@ -104,4 +104,13 @@ if only("report") {
         report.line("- chromium not installed: browser timings not measured (Tests/e2e/report_browser_test.sh installs it)")
     }
 }
+if only("merge") {
+    let count = 10_000
+    let bench = MergeBench(scratch: scratch, count: count)
+    report.section("Slurm driver: trial records merged per second (a simulated sweep of \(count) trivial trials)")
+    let backlog = try await bench.run(live: false)
+    report.line("- \(count) outcome files waiting (a driver restarted after the jobs ran): queued and merged into trials.jsonl and the leaderboard in \(fmt(backlog.seconds, 2)) s = \(fmt(Double(count) / backlog.seconds, 0)) records/s (the simulated workers wrote them at \(fmt(backlog.written, 0)) files/s)")
+    let live = try await bench.run(live: true)
+    report.line("- outcomes written while the driver polls every 0.05 s: all \(count) merged \(fmt(live.seconds, 2)) s after the driver started = \(fmt(Double(count) / live.seconds, 0)) records/s, while the simulated workers wrote \(fmt(live.written, 0)) outcomes/s on the same cores")
+}
 try report.text.write(toFile: FileManager.default.currentDirectoryPath + "/results/bench.md", atomically: true, encoding: .utf8)

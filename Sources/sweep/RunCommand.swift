@@ -31,6 +31,11 @@ struct RunCommand: AsyncParsableCommand {
             runs finished trials again: --rerun failed, --rerun diverged, --rerun all, or trial \
             ids (--rerun 3fa2c1d09b7e; several values may be comma-separated or the option \
             repeated); the other finished trials are kept.
+
+            With `executor: {kind: slurm}` (or --executor slurm) trials run as Slurm jobs and the \
+            features are extracted by shard tasks; the folder must be on a file system the nodes \
+            share. Ctrl-C then stops only this driver: running jobs go on, `sweep run` again adopts \
+            them, `sweep status` shows them and `sweep cancel` stops them.
             """)
 
     @Argument(help: "The sweep file, e.g. sweeps/scene.yaml.")
@@ -55,11 +60,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Use plugins that fail the shared suite anyway (recorded in ABOUT.txt, context.json and the trials' records).")
     var allowFailingPlugins = false
 
+    @Option(help: "Where trials run: local (worker processes here) or slurm (jobs on the cluster); overrides executor.kind.")
+    var executor: ExecutorSpec.Kind?
+
     func run() async throws {
         let plan: SweepPlan
         let catalog = try CommandPlugins.catalog()
         do {
-            plan = try SweepFile.load(path: file, overrides: overrides, catalog: catalog, resultsRoot: results)
+            plan = try SweepFile.load(path: file, overrides: overrides + (executor.map { ["executor.kind=\($0.rawValue)"] } ?? []),
+                                      catalog: catalog, resultsRoot: results)
         } catch {
             for issue in error.issues { printError(issue.description) }
             throw ExitCode(1)
@@ -161,3 +170,5 @@ enum PlanChecking {
         throw ExitCode(1)
     }
 }
+
+extension ExecutorSpec.Kind: ExpressibleByArgument {}

@@ -31,6 +31,8 @@ struct SweepFileText {
     var workers = 2
     var retries = 1
     var trialTimeout: Double = 600
+    /// The `executor:` mapping in YAML flow form, e.g. `{kind: slurm, max_concurrent: 2}`; nil: none.
+    var executor: String?
 
     init(name: String, dataPath: String, cachePath: String) {
         self.name = name
@@ -68,6 +70,7 @@ struct SweepFileText {
         retries: \(retries)
         trial_timeout: \(trialTimeout)
         \(extra.map { $0 + "\n" }.joined())
+        \(executor.map { "executor: \($0)" } ?? "")
         """
     }
 }

@@ -11,6 +11,46 @@ public protocol TrialSink: Sendable {
     /// An attempt failed: the worker died, was killed, timed out, or rejected the trial.
     /// `willRetry` tells whether another attempt was queued.
     func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) async
+    /// A worker started a trial at `date` (executors that learn of a start late, from a claim file).
+    func started(_ ticket: TrialTicket, pid: Int32, at date: Date) async
+    /// A trial ended normally at `date` (executors that learn of it late, from an outcome file).
+    func finished(_ ticket: TrialTicket, payload: String, pid: Int32, at date: Date) async
+    /// Several trials ended normally (an executor that collects outcomes in batches); a sink
+    /// may commit them together (one sync, one leaderboard rewrite).
+    func finished(_ attempts: [FinishedAttempt]) async
+}
+
+/// One attempt that ended normally, as `TrialSink.finished(_:)` receives it in a batch.
+public struct FinishedAttempt: Sendable {
+    /// The attempt.
+    public var ticket: TrialTicket
+    /// The outcome's JSON.
+    public var payload: String
+    /// The worker process.
+    public var pid: Int32
+    /// When it ended.
+    public var date: Date
+
+    /// An attempt that ended at `date`.
+    public init(ticket: TrialTicket, payload: String, pid: Int32, date: Date) {
+        self.ticket = ticket
+        self.payload = payload
+        self.pid = pid
+        self.date = date
+    }
+}
+
+extension TrialSink {
+    /// Defaults to `started(_:pid:)` (the time is when the sink hears it).
+    public func started(_ ticket: TrialTicket, pid: Int32, at date: Date) async { await started(ticket, pid: pid) }
+    /// Defaults to `finished(_:payload:pid:)`.
+    public func finished(_ ticket: TrialTicket, payload: String, pid: Int32, at date: Date) async {
+        await finished(ticket, payload: payload, pid: pid)
+    }
+    /// Defaults to one `finished(_:payload:pid:at:)` per attempt.
+    public func finished(_ attempts: [FinishedAttempt]) async {
+        for a in attempts { await finished(a.ticket, payload: a.payload, pid: a.pid, at: a.date) }
+    }
 }
 
 /// An error that stops the whole pool (e.g. workers that cannot even start).
@@ -37,6 +77,8 @@ public struct WorkerPool: Sendable {
     public var trialTimeout: Duration
     /// Workers that exit before taking any trial, in a row, before the pool gives up.
     public var maxStartupFailures = 3
+    /// Running attempts by trial, and the trials asked to stop.
+    let stops = StopRequests()
 
     /// A pool of `workers` slots whose trial attempts may last `trialTimeout`.
     public init(launcher: any WorkerLauncher, workers: Int, trialTimeout: Duration) {
@@ -47,6 +89,7 @@ public struct WorkerPool: Sendable {
 
     /// Runs until the queue is empty or stopped. Throws `WorkerPoolError` when workers cannot start.
     public func run(_ queue: TrialQueue, sink: any TrialSink) async throws {
+        await stops.attach(queue: queue, sink: sink)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<workers {
                 group.addTask { try await runSlot(index, queue: queue, sink: sink) }
@@ -81,6 +124,10 @@ public struct WorkerPool: Sendable {
                 // trial is unfinished, not failed; a rerun of the sweep runs it again.
                 if await queue.isStopped { return }
                 startupFailures = 0
+                if let stopped = await stops.reason(ticket.id) {
+                    await sink.failed(ticket, reason: "stopped: \(stopped)", stderrTail: exit.stderrTail, willRetry: false)
+                    continue
+                }
                 let reason = timedOut
                     ? "timed out after \(trialTimeout) (attempt \(ticket.attempt)); worker killed"
                     : "worker \(exit.status) during attempt \(ticket.attempt)"
@@ -109,6 +156,10 @@ public struct WorkerPool: Sendable {
                 return .died(ticket, timedOut: false)
             }
             await sink.started(ticket, pid: connection.pid)
+            guard await stops.running(ticket.id, on: connection) else {
+                await connection.kill()
+                return .died(ticket, timedOut: false)
+            }
             // One flag per attempt: a watchdog firing as its trial ends must not be charged to
             // the next trial, so it re-checks that it was not cancelled before killing.
             let flag = TimeoutFlag()
@@ -139,8 +190,51 @@ public struct WorkerPool: Sendable {
                     continue
                 }
             }
+            await stops.ended(ticket.id)
         }
         return .drained
+    }
+}
+
+extension WorkerPool {
+    /// Stops trial `id`: a waiting ticket is withdrawn, a running attempt's worker is killed
+    /// (and replaced); either way the sink hears `failed(…, "stopped: <reason>", willRetry: false)`.
+    public func stop(trial id: String, reason: String) async {
+        await stops.stop(id, reason: reason)
+    }
+}
+
+/// The connections of running attempts by trial id, and the stop requests (see `WorkerPool.stop`).
+actor StopRequests {
+    private var queue: TrialQueue?
+    private var sink: (any TrialSink)?
+    private var connections: [String: any WorkerConnection] = [:]
+    private var reasons: [String: String] = [:]
+
+    func attach(queue: TrialQueue, sink: any TrialSink) {
+        self.queue = queue
+        self.sink = sink
+    }
+
+    /// Registers a started attempt; false when its trial was asked to stop meanwhile.
+    func running(_ id: String, on connection: any WorkerConnection) -> Bool {
+        guard reasons[id] == nil else { return false }
+        connections[id] = connection
+        return true
+    }
+
+    func ended(_ id: String) { connections[id] = nil }
+
+    func reason(_ id: String) -> String? { reasons[id] }
+
+    func stop(_ id: String, reason: String) async {
+        guard reasons[id] == nil else { return }
+        reasons[id] = reason
+        if let waiting = await queue?.withdraw(id) {
+            await sink?.failed(waiting, reason: "stopped: \(reason)", stderrTail: [], willRetry: false)
+        } else if let connection = connections[id] {
+            await connection.kill()
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import SweepRunner
+@testable import SweepExecutors
 
 /// The real process launcher, driven with a small bash worker that speaks the line protocol.
 final class ProcessLauncherTests: XCTestCase {

@@ -27,6 +27,12 @@ public actor TrialQueue {
         return again
     }
 
+    /// Removes trial `id`'s waiting ticket (a stop request) and returns it; nil when none waits.
+    public func withdraw(_ id: String) -> TrialTicket? {
+        guard let i = pending.firstIndex(where: { $0.id == id }) else { return nil }
+        return pending.remove(at: i)
+    }
+
     /// Hands out nothing more (Ctrl-C, or a fatal error).
     public func stop() { stopped = true }
 

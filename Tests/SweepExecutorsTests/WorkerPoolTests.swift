@@ -1,5 +1,5 @@
 import XCTest
-@testable import SweepRunner
+@testable import SweepExecutors
 
 /// Records what the pool reports.
 actor RecordingSink: TrialSink {

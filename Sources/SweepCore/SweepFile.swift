@@ -61,24 +61,36 @@ extension SweepSpec {
     /// The spec as YAML with every default written out: what `results/<name>/` records as the
     /// resolved sweep file. Loading it again gives the same spec and the same trial ids.
     public func resolvedYAML() throws -> String {
-        // Yams codes doubles as `%g` (`3e-1`); rewrite them the way a user writes them (`0.3`).
+        // YAMLEncoder keeps the keys in order but writes doubles with 15 significant digits
+        // (0.00021544346900318823 came back as 0.000215443469003188: another trial id);
+        // JSONEncoder writes every double in its shortest round-trip form but may reorder keys.
+        // So the YAML tree is kept and each of its numbers is taken from the JSON (which is
+        // YAML too), then written the way a user writes it (`0.3`, not `3e-1`).
         let encoded = try YAMLEncoder().encode(self)
         guard let node = try Yams.compose(yaml: encoded) else { return encoded }
-        return try Yams.serialize(node: SweepSpec.plainNumbers(node))
+        let exact = try Yams.compose(yaml: String(decoding: try JSONEncoder().encode(self), as: UTF8.self))
+        return try Yams.serialize(node: SweepSpec.plainNumbers(node, exact: exact))
     }
 
-    private static func plainNumbers(_ node: Node) -> Node {
+    /// `node` with every float written in plain form, its digits from the same place of `exact`.
+    private static func plainNumbers(_ node: Node, exact: Node?) -> Node {
         switch node {
         case .scalar(var s):
-            if node.tag == Tag(.float), let x = Double(s.string), x.isFinite {
+            let digits = exact?.scalar?.string ?? s.string
+            if node.tag == Tag(.float), let x = Double(digits) ?? Double(s.string), x.isFinite {
                 s.string = SweptValue.number(x).description
             }
             return .scalar(s)
         case .mapping(var m):
-            m = Node.Mapping(m.map { (plainNumbers($0.key), plainNumbers($0.value)) }, m.tag, m.style, m.mark)
+            m = Node.Mapping(m.map { key, value in
+                (key, plainNumbers(value, exact: key.string.flatMap { exact?.mapping?[$0] }))
+            }, m.tag, m.style, m.mark)
             return .mapping(m)
         case .sequence(let q):
-            return .sequence(Node.Sequence(q.map(plainNumbers), q.tag, .flow, q.mark))
+            let others = exact?.sequence.map(Array.init) ?? []
+            return .sequence(Node.Sequence(q.enumerated().map { i, item in
+                plainNumbers(item, exact: i < others.count ? others[i] : nil)
+            }, q.tag, .flow, q.mark))
         case .alias:
             return node
         }

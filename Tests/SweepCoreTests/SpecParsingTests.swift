@@ -134,6 +134,23 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertEqual(again.trials.map(\.id), plan.trials.map(\.id))
     }
 
+    /// Every digit of a double survives the resolved file (YAMLEncoder alone kept 15), and a
+    /// string that looks like a number stays a string.
+    func testResolvedYAMLKeepsEveryDigitAndQuotesNumberLikeStrings() throws {
+        let plan = try Support.plan("""
+            name: "2024"
+            train: {optimizer: {lr: 0.00021544346900318823}, schedule: {name: cosine, t_max: 5, eta_min: 1.2345678901234567e-7}}
+            grid: {dropout: [0.1, 0.30000000000000004], lr: [0.00021544346900318823, 3.0e-3]}
+            """)
+        let yaml = try plan.spec.resolvedYAML()
+        XCTAssertTrue(yaml.contains("0.00021544346900318823"), yaml)
+        XCTAssertTrue(yaml.contains("lr:"), yaml)
+        let again = try Support.plan(yaml)
+        XCTAssertEqual(again.spec, plan.spec)
+        XCTAssertEqual(again.spec.name, "2024")
+        XCTAssertEqual(again.trials.map(\.id), plan.trials.map(\.id))
+    }
+
     func testLoadResolvesPathsAgainstTheWorkingDirectory() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweepcore-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

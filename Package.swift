@@ -93,6 +93,6 @@ let package = Package(
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",
-                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision"]),
+                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV"]),
     ]
 )

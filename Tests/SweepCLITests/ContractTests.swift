@@ -244,8 +244,12 @@ final class ContractTests: CLITestCase {
                            reference: { $0.config.epochs = 8 })
     }
 
+    /// The threshold reaches the metrics and the model card `sweep predict` uses.
     func testThreshold() throws {
         try assertContract({ $0.threshold = "0.6224593312018546" }, expect: { $0.config.threshold = 0.6224593312018546 })
+        let card = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: resultsFolder("contract")
+            .appendingPathComponent("best/model.json")))
+        XCTAssertEqual(card["threshold"]?.number, 0.6224593312018546, "best/model.json's threshold")
     }
 
     func testThresholdSwept() throws {

@@ -12,6 +12,8 @@ import SweepVision
 /// test changes exactly one of them. Data: the shared tiny data set with random trunk weights.
 struct ContractSweep {
     var name = "contract"
+    /// The data set instead of the shared MIML folder (its format is read from the path).
+    var dataPath: String?
     var validation = "0.3"
     var splitSeed = "0"
     var stratified = "false"
@@ -33,8 +35,7 @@ struct ContractSweep {
         """
         name: \(name)
         data:
-          format: miml
-          path: \(dataPath)
+          path: \(self.dataPath ?? dataPath)
           synthesize_if_missing: false
           validation: \(validation)
           split_seed: \(splitSeed)
@@ -67,6 +68,8 @@ struct ContractExpectation {
     var loss = (name: "bce", parameters: ["pos_weight": ParameterValue.string("auto")])
     /// Metric name and parameters, in the record's order.
     var metrics: [(name: String, parameters: [String: ParameterValue])] = [("f1_samples", [:]), ("roc_auc_samples", [:])]
+    /// The data set trained on; nil: the shared MIML folder.
+    var dataPath: String?
     var validation = 0.3
     var splitSeed: UInt64 = 0
     var stratified = false
@@ -168,7 +171,7 @@ enum InProcessTrainer {
 
     static func run(_ e: ContractExpectation, dataSet: SharedDataSet) throws -> ComparedTrial {
         BLAS.setThreads(1)
-        let images = try DataSets.load(dataSet.dataPath)
+        let images = try DataSets.load(e.dataPath ?? dataSet.dataPath)
         let split = try DataSplit.make(images, method: e.stratified ? .iterativeStratification : .random,
                                        validationFraction: e.validation, seed: e.splitSeed)
         let identity = TrunkFeatureExtractor.identity(weights: try WeightsSource.random(seed: 0).identity(),

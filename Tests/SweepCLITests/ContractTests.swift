@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SweepData
 import SweepPluginAPI
 import SweepTrain
 
@@ -268,6 +269,20 @@ final class ContractTests: CLITestCase {
 
     func testSplitSeed() throws {
         try assertContract({ $0.splitSeed = "3" }, expect: { $0.splitSeed = 3 })
+    }
+
+    /// A CSV data set (the shared images listed in reverse order, labels as 0/1 columns) trains
+    /// on its own rows, labels and split.
+    func testCSVDataSet() throws {
+        let names = SharedDataSet.classNames
+        let mat = try DataSets.load(dataSet.dataPath)
+        var text = (["filename"] + names).joined(separator: ",") + "\n"
+        for i in (0..<mat.count).reversed() {
+            text += ([mat.imageURL(i).path] + mat.labels(i).map { "\($0)" }).joined(separator: ",") + "\n"
+        }
+        let csv = work.appendingPathComponent("reversed.csv").path
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        try assertContract({ $0.dataPath = csv }, expect: { $0.dataPath = csv })
     }
 
     func testStratifiedSplit() throws {

@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
                 swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG", "SweepCSV"]),
+        // search beyond grids: distributions, random and TPE samplers, pruners, racing (pure; no dependencies)
+        .target(name: "SweepSearch"),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "SweepCSV", "Yams"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
@@ -86,6 +88,7 @@ let package = Package(
                                                              "SweepTestSupport"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
+        .testTarget(name: "SweepSearchTests", dependencies: ["SweepSearch"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
         .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),

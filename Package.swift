@@ -76,7 +76,7 @@ let package = Package(
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepSearch", "SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
         // tests
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),

@@ -33,6 +33,8 @@ struct ParzenEstimator {
         var constants: [Double]       // (K) -log √(2π) - log sigma - log mass: a real's log density less -z²/2
     }
 
+    private struct KernelKey: Hashable { var mu: Double, sigma: Double }
+
     let weights: [Double]      // (K) mixture weights, sum 1
     let logWeights: [Double]   // (K)
     let dimensions: [Kernels]  // (D)
@@ -142,33 +144,55 @@ struct ParzenEstimator {
     }
 
     /// log of the mixture's density (for a step, its mass) at `x`.
-    func logPDF(_ x: [Double]) -> Double {
-        var terms = logWeights  // (K)
-        for (i, kernels) in dimensions.enumerated() {
-            switch kernels {
-            case .choice(let logProbabilities, _):
-                let item = Int(x[i])
-                for k in terms.indices { terms[k] += logProbabilities[k][item] }
-            case .number(let d):
-                if d.step == 0 {
+    func logPDF(_ x: [Double]) -> Double { logPDFs([x])[0] }
+
+    /// log of the mixture's density at each point of `xs`; a step dimension's kernel masses are
+    /// computed once per distinct value (integers repeat among the candidates).
+    func logPDFs(_ xs: [[Double]]) -> [Double] {
+        var masses: [Int: [Double: [Double]]] = [:]  // dimension -> value -> (K) log masses
+        return xs.map { x in
+            var terms = logWeights  // (K)
+            for (i, kernels) in dimensions.enumerated() {
+                switch kernels {
+                case .choice(let logProbabilities, _):
+                    let item = Int(x[i])
+                    for k in terms.indices { terms[k] += logProbabilities[k][item] }
+                case .number(let d) where d.step == 0:
                     let v = d.isLog ? log(x[i]) : x[i]
-                    for k in terms.indices {
-                        let z = (v - d.mus[k]) / d.sigmas[k]
-                        terms[k] += -0.5 * z * z + d.constants[k]
+                    d.mus.withUnsafeBufferPointer { mus in
+                        d.sigmas.withUnsafeBufferPointer { sigmas in
+                            d.constants.withUnsafeBufferPointer { constants in
+                                for k in terms.indices {
+                                    let z = (v - mus[k]) / sigmas[k]
+                                    terms[k] += -0.5 * z * z + constants[k]
+                                }
+                            }
+                        }
                     }
-                } else {
-                    let left = d.isLog ? log(x[i] - d.step / 2) : x[i] - d.step / 2
-                    let right = d.isLog ? log(x[i] + d.step / 2) : x[i] + d.step / 2
-                    for k in terms.indices {
-                        let mass = TruncatedNormal.logMass((left - d.mus[k]) / d.sigmas[k], (right - d.mus[k]) / d.sigmas[k])
-                        terms[k] += mass - d.logNormalizers[k]
+                case .number(let d):
+                    let m: [Double]
+                    if let cached = masses[i]?[x[i]] {
+                        m = cached
+                    } else {
+                        let left = d.isLog ? log(x[i] - d.step / 2) : x[i] - d.step / 2
+                        let right = d.isLog ? log(x[i] + d.step / 2) : x[i] + d.step / 2
+                        var byKernel: [KernelKey: Double] = [:]  // many kernels share (mu, sigma): integers again
+                        m = terms.indices.map { k in
+                            let key = KernelKey(mu: d.mus[k], sigma: d.sigmas[k])
+                            if let v = byKernel[key] { return v - d.logNormalizers[k] }
+                            let v = TruncatedNormal.logMass((left - key.mu) / key.sigma, (right - key.mu) / key.sigma)
+                            byKernel[key] = v
+                            return v - d.logNormalizers[k]
+                        }
+                        masses[i, default: [:]][x[i]] = m
                     }
+                    for k in terms.indices { terms[k] += m[k] }
                 }
             }
+            guard var top = terms.max() else { return -.infinity }
+            if top == -.infinity { top = 0 }
+            return log(terms.reduce(0) { $0 + exp($1 - top) }) + top
         }
-        guard var top = terms.max() else { return -.infinity }
-        if top == -.infinity { top = 0 }
-        return log(terms.reduce(0) { $0 + exp($1 - top) }) + top
     }
 }
 

@@ -49,9 +49,10 @@ public struct TPESampler: Sampler {
         let g = ParzenEstimator(observations: above.map { history[$0].point }, space: space, priorWeight: priorWeight)
         var random = SearchRandom(seed: seed, index: index, stream: 2)
         let candidates = l.sample(eiCandidates, &random)
+        let lx = l.logPDFs(candidates), gx = g.logPDFs(candidates)
         var best = candidates[0], bestScore = -Double.infinity
-        for c in candidates {
-            let score = l.logPDF(c) - g.logPDF(c)
+        for (i, c) in candidates.enumerated() {
+            let score = lx[i] - gx[i]
             if score > bestScore {  // the first of equal scores, as numpy's argmax
                 best = c
                 bestScore = score

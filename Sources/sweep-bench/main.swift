@@ -113,4 +113,12 @@ if only("merge") {
     let live = try await bench.run(live: true)
     report.line("- outcomes written while the driver polls every 0.05 s: all \(count) merged \(fmt(live.seconds, 2)) s after the driver started = \(fmt(Double(count) / live.seconds, 0)) records/s, while the simulated workers wrote \(fmt(live.written, 0)) outcomes/s on the same cores")
 }
+if only("search") {
+    let bench = SearchBench()
+    report.section("Search: sweep's TPE and random samplers against Optuna's")
+    try bench.table(report: report, referencePath: FileManager.default.currentDirectoryPath + "/Tests/Fixtures/search/sampler_reference.json")
+    let mixed = bench.suggestionMs(SearchBench.noisy, finished: 1000, value: SearchBench.noisyTrue)
+    let six = bench.suggestionMs(SearchBench.hartmann, finished: 1000, value: SearchBench.hartmannValue)
+    report.line("- one TPE suggestion after 1000 finished trials: \(fmt(mixed, 2)) ms (6 mixed dimensions: log, int, step, log-int, choice), \(fmt(six, 2)) ms (Hartmann-6's 6 reals); goal: under 10 ms")
+}
 try report.text.write(toFile: FileManager.default.currentDirectoryPath + "/results/bench.md", atomically: true, encoding: .utf8)

@@ -57,7 +57,7 @@ let package = Package(
         // search beyond grids: distributions, random and TPE samplers, pruners, racing (pure; no dependencies)
         .target(name: "SweepSearch"),
         // orchestration (no numerics)
-        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "SweepCSV", "Yams"]),
+        .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepSearch", "SweepTensor", "SweepCSV", "Yams"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
         .target(name: "SweepExecutors", dependencies: [
             "SweepCore", "SweepData", "SweepTensor",
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepSearchTests", dependencies: ["SweepSearch"]),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor", "SweepSearch"]),
         .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),

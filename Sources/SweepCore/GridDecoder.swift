@@ -5,11 +5,15 @@ import SweepPluginAPI
 struct GridDecoder {
     let reader: NodeReader
     let catalog: PluginCatalog
+    /// `grid` or `space`, as the file calls the section.
+    var section = "grid"
 
     /// The axes in file order, and where each axis' key is written.
     struct Result {
         var axes: [GridAxis] = []
         var locations: [String: SpecLocation] = [:]
+        /// `grid` or `space`.
+        var section = "grid"
     }
 
     /// Keys of the file that are not training parameters, to explain why they cannot be swept.
@@ -20,15 +24,15 @@ struct GridDecoder {
     }()
 
     func decode(_ node: SpecNode) -> Result {
-        var result = Result()
+        var result = Result(section: section)
         if let s = node.scalar, s.type == .null { return result }
         guard let entries = node.entries else {
-            reader.fail(node, "grid", "must be a mapping of training parameters to lists of values, got \(node.shown)")
+            reader.fail(node, section, "must be a mapping of training parameters to lists of values or distributions, got \(node.shown)")
             return result
         }
         var seenAt: [String: (key: String, location: SpecLocation)] = [:]
         for entry in entries {
-            let path = "grid." + entry.key
+            let path = section + "." + entry.key
             guard let parameter = TrainParameters.find(entry.key) else {
                 let reason = GridDecoder.notTraining.contains(entry.key)
                     ? "'\(entry.key)' is not a training parameter; only train settings can be swept"
@@ -43,6 +47,12 @@ struct GridDecoder {
                 continue
             }
             seenAt[parameter.path] = (entry.key, entry.keyLocation)
+            if entry.value.entries != nil {
+                guard let distribution = distribution(entry.value, path, parameter) else { continue }
+                result.axes.append(GridAxis(name: parameter.name, path: parameter.path, distribution: distribution))
+                result.locations[parameter.name] = entry.keyLocation
+                continue
+            }
             guard let items = reader.list(entry.value, path) else { continue }
             guard !items.isEmpty else {
                 reader.fail(entry.value, path, "empty list: give at least one value")

@@ -1,3 +1,4 @@
+import SweepSearch
 import SweepPluginAPI
 
 /// Expands a decoded spec into trials: the cartesian product of the grid, keys in file order
@@ -10,6 +11,14 @@ struct GridExpansion {
     let diagnostics: Diagnostics
 
     func trials() -> [Trial] {
+        switch decoded.spec.search.method {
+        case .grid: return gridTrials()
+        case .random: return sampledTrials(count: decoded.spec.search.trials)
+        case .tpe: return sampledTrials(count: min(decoded.spec.search.trials, TPESampler.defaultStartupTrials))
+        }
+    }
+
+    private func gridTrials() -> [Trial] {
         let axes = decoded.spec.grid
         // The product saturates instead of overflowing: only "too many" matters beyond the limit.
         let limit = 100_000
@@ -49,6 +58,35 @@ struct GridExpansion {
         return trials
     }
 
+    /// The trial at `point` (swept values in grid order), `index` its place in the plan; nil (with
+    /// an issue) when the values do not fit together.
+    func trial(_ point: [SweptParameter], index: Int) -> Trial? {
+        guard let train = resolve(point) else { return nil }
+        let spec = decoded.spec
+        let config = TrialConfig(train: train, seed: spec.seed, data: spec.data, backbone: spec.backbone,
+                                 pluginCode: catalog.userPluginCode(for: train))
+        return Trial(id: config.id, index: index, parameters: point, config: config)
+    }
+
+    /// The first `count` distinct points of the seeded random sequence (random search, and TPE's
+    /// random startup trials, which are the same draws): trial i is draw i, a draw equal to an
+    /// earlier one (possible when every parameter is a list or an integer) is passed over.
+    private func sampledTrials(count: Int) -> [Trial] {
+        let spec = decoded.spec
+        let sampler = RandomSampler(space: spec.searchSpace, seed: spec.search.seed)
+        var trials: [Trial] = [], seen: Set<String> = []
+        var draw = 0
+        while trials.count < count && draw < 100 * count + 100 {
+            defer { draw += 1 }
+            guard let trial = trial(spec.parameters(at: sampler.suggest(index: draw)), index: trials.count) else {
+                if diagnostics.count > 20 { break }
+                continue
+            }
+            if seen.insert(trial.id).inserted { trials.append(trial) }
+        }
+        return trials
+    }
+
     /// The training settings at one grid point, or nil (with an issue) when they do not fit together.
     private func resolve(_ point: [SweptParameter]) -> TrainConfig? {
         var config = decoded.spec.train
@@ -61,7 +99,7 @@ struct GridExpansion {
         // Where to report a problem involving `paths`: the first swept one's grid key, else the file.
         func blame(_ paths: [String], _ path: String, _ reason: String) {
             if let name = paths.compactMap({ swept[$0] }).first, let location = decoded.grid.locations[name] {
-                diagnostics.add(location, "grid." + name, reason)
+                diagnostics.add(location, decoded.grid.section + "." + name, reason)
                 return
             }
             let written = paths.compactMap { decoded.locations[$0] }.first

@@ -30,6 +30,21 @@ extension SweepPlan {
         lines.append("data: \(spec.data.format.rawValue) at \(spec.data.path), validation \(SweptValue.number(spec.data.validation))"
                      + (spec.data.stratified ? " stratified" : "") + ", split seed \(spec.data.splitSeed); "
                      + "backbone: \(spec.backbone.name) \(spec.backbone.weights); workers \(spec.workers)")
+        if spec.search.method != .grid {
+            lines.append("space: " + spec.grid.map { axis in
+                axis.name + " " + (axis.distribution.map { "\($0)" } ?? "[" + axis.values.map(\.description).joined(separator: ", ") + "]")
+            }.joined(separator: ", "))
+            if spec.search.method == .tpe {
+                lines.append("the first \(trials.count) trials (random, below) start the search; TPE proposes the other "
+                             + "\(max(0, spec.search.trials - trials.count)) from the recorded results as workers free up")
+            }
+        }
+        if spec.pruner.method != .none {
+            let p = spec.pruner
+            lines.append("pruner: " + (p.method == .asha
+                ? "asha (rungs at epochs \(p.minResource) × \(p.reductionFactor)^r; the top 1/\(p.reductionFactor) go on)"
+                : "median (after \(p.startupTrials) complete trials, from epoch \(p.warmupEpochs), every \(p.interval) epoch(s))"))
+        }
         let marks = !finished.isEmpty
         let header = ["#", "id"] + spec.parameterNames + (marks ? ["finished"] : [])
         let rows = trials.map { t in

@@ -39,6 +39,7 @@ struct SpecDecoder {
         decoded.spec.train.metrics = train.defaultMetrics()
         var objective: SpecNode?
         var named = false
+        var gridKey: String?
         walk(root, path: "", into: &decoded) { path, node, decoded in
             switch path {
             case "name":
@@ -47,8 +48,13 @@ struct SpecDecoder {
             case "train.loss": train.decodeLoss(node, &decoded)
             case "train.metrics": train.decodeMetrics(node, &decoded)
             case "train.objective": objective = node
-            case "grid":
-                decoded.grid = GridDecoder(reader: reader, catalog: catalog).decode(node)
+            case "grid", "space":
+                if let other = gridKey {
+                    reader.fail(node, path, "give the parameters under one of grid and space, not both ('\(other)' is given too)")
+                    return
+                }
+                gridKey = path
+                decoded.grid = GridDecoder(reader: reader, catalog: catalog, section: path).decode(node)
                 decoded.spec.grid = decoded.grid.axes
             case "executor": decoded.spec.executor = decodeExecutor(node)
             default: break
@@ -56,6 +62,7 @@ struct SpecDecoder {
         }
         if !named { reader.diagnostics.add(root.location, "name", "required (the results go to results/<name>/)") }
         train.decodeObjective(objective, &decoded)
+        checkSearch(&decoded)
         SpecResolution(reader: reader, fileExists: fileExists).resolve(&decoded)
         return decoded
     }

@@ -123,9 +123,45 @@ enum SpecSchema {
             }
         }
         keys += [
-            SpecKey(path: "grid", reading: .custom(type: "mapping of training parameters to lists of values"), defaultText: "none",
+            SpecKey(path: "grid", reading: .custom(type: "mapping of training parameters to lists of values or distributions"),
+                    defaultText: "none",
                     meaning: "the parameters to sweep (those with a grid name below, or loss.<parameter>), each a list of "
-                        + "values; every combination is a trial, the first key varying slowest"),
+                        + "values or (with search.method random or tpe) a distribution: {uniform: [a, b]}, {log_uniform: [a, b]}, "
+                        + "{int: [a, b], step: s}, {log_int: [a, b]}; with the grid method every combination is a trial, the "
+                        + "first key varying slowest"),
+            SpecKey(path: "space", reading: .custom(type: "mapping, as grid"), defaultText: "none",
+                    meaning: "another name for grid (one of the two)"),
+            SpecKey(path: "search", reading: .section(shorthand: "method"), defaultText: "{method: grid}",
+                    meaning: "how the trials' values are chosen from grid (see Search in the README)"),
+            SpecKey(path: "search.method", reading: .choice(SearchSettings.Method.self) { $0.search.method = $1 }, defaultText: "grid",
+                    meaning: "grid: every combination of the lists; random: independent seeded draws (log-uniform for log "
+                        + "distributions); tpe: the tree-structured Parzen estimator as Optuna's TPESampler (10 random startup "
+                        + "trials, then proposals from the recorded trials)"),
+            SpecKey(path: "search.trials", reading: .value(.integer(min: 1)) { $0.search.trials = $1.integer }, defaultText: "20",
+                    meaning: "trials drawn (random, tpe)"),
+            SpecKey(path: "search.seed", reading: .value(.integer(min: 0)) { $0.search.seed = $1.integer }, defaultText: "0",
+                    meaning: "seed of the draws: trial i's values depend only on it and i, so a resumed search continues the "
+                        + "same sequence"),
+            SpecKey(path: "search.time_budget", reading: .value(.real(lower: positive, upper: Bound(value: 1e9, inclusive: true))) {
+                        $0.search.timeBudget = $1.number
+                    },
+                    defaultText: "none", meaning: "seconds after which no new trial starts (those running finish)"),
+            SpecKey(path: "pruner", reading: .section(shorthand: "method"), defaultText: "{method: none}",
+                    meaning: "stopping trials early on the objective's per-epoch value; a stopped trial is recorded as pruned"),
+            SpecKey(path: "pruner.method", reading: .choice(PrunerSettings.Method.self) { $0.pruner.method = $1 }, defaultText: "none",
+                    meaning: "none; asha: asynchronous successive halving (Li et al. 2020, as Optuna's SuccessiveHalvingPruner); "
+                        + "median: Optuna's MedianPruner (stop when the best value so far is worse than the complete trials' "
+                        + "median at the same epoch)"),
+            SpecKey(path: "pruner.min_resource", reading: .value(.integer(min: 1)) { $0.pruner.minResource = $1.integer },
+                    defaultText: "1", meaning: "asha: epochs of the first rung (rung r at min_resource x reduction_factor^r)"),
+            SpecKey(path: "pruner.reduction_factor", reading: .value(.integer(min: 2)) { $0.pruner.reductionFactor = $1.integer },
+                    defaultText: "3", meaning: "asha: the top 1/reduction_factor of the values at a rung go on"),
+            SpecKey(path: "pruner.startup_trials", reading: .value(.integer(min: 0)) { $0.pruner.startupTrials = $1.integer },
+                    defaultText: "5", meaning: "median: complete trials before any is pruned"),
+            SpecKey(path: "pruner.warmup_epochs", reading: .value(.integer(min: 0)) { $0.pruner.warmupEpochs = $1.integer },
+                    defaultText: "0", meaning: "median: epochs before the first decision"),
+            SpecKey(path: "pruner.interval", reading: .value(.integer(min: 1)) { $0.pruner.interval = $1.integer },
+                    defaultText: "1", meaning: "median: epochs between two decisions"),
             SpecKey(path: "workers", reading: .value(.integer(min: 1)) { $0.workers = $1.integer }, defaultText: "the number of cores",
                     meaning: "parallel worker processes"),
             SpecKey(path: "seed", reading: .value(.integer(min: 0)) { $0.seed = $1.integer }, defaultText: "0",

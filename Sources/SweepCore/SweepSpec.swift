@@ -1,3 +1,5 @@
+import SweepSearch
+
 /// A validated sweep file: where the data is, which trunk, the base training settings and
 /// the grid of training parameters to sweep. Coded with the sweep file's key names, so
 /// `SweepSpec.resolvedYAML()` loads back (with `SweepFile`) to the same spec.
@@ -24,6 +26,10 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     public var keep: Int = 1
     /// Where the trials and the feature extraction run.
     public var executor = ExecutorSpec()
+    /// How parameter values are chosen: the grid, random draws or TPE.
+    public var search = SearchSettings()
+    /// Which trials are stopped early.
+    public var pruner = PrunerSettings()
 
     /// A spec with every other setting at its default.
     public init(name: String, workers: Int) {
@@ -35,7 +41,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         case name, data, backbone, train, grid, workers, seed, retries
         case trialTimeout = "trial_timeout"
         case keep
-        case executor
+        case executor, search, pruner
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -51,6 +57,8 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         try c.encode(trialTimeout, forKey: .trialTimeout)
         try c.encode(keep, forKey: .keep)
         try c.encode(executor, forKey: .executor)
+        if search != SearchSettings() { try c.encode(search, forKey: .search) }
+        if pruner != PrunerSettings() { try c.encode(pruner, forKey: .pruner) }
     }
 
     /// The swept parameters' names, in grid order (the leaderboard's parameter columns).
@@ -166,8 +174,10 @@ public struct GridAxis: Sendable, Hashable {
     public var name: String
     /// The setting it sets, e.g. `train.optimizer.lr`.
     public var path: String
-    /// The values to try, in order.
+    /// The values to try, in order (empty for a distribution).
     public var values: [SweptValue]
+    /// The distribution drawn from (`{log_uniform: [a, b]}`, ...), nil for a list of values.
+    public var distribution: Distribution?
 
     /// An axis sweeping `path` (called `name`) over `values`.
     public init(name: String, path: String, values: [SweptValue]) {
@@ -175,9 +185,35 @@ public struct GridAxis: Sendable, Hashable {
         self.path = path
         self.values = values
     }
+
+    /// An axis drawing `path` (called `name`) from `distribution`.
+    public init(name: String, path: String, distribution: Distribution) {
+        self.name = name
+        self.path = path
+        self.values = []
+        self.distribution = distribution
+    }
 }
 
-/// The grid coded as an ordered mapping `name: [values]`.
+/// A distribution as the sweep file writes it: `{log_uniform: [1e-05, 0.1]}`, `{int: [16, 256], step: 16}`.
+struct DistributionCoding: Encodable {
+    var distribution: Distribution
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: NameKey.self)
+        switch distribution {
+        case .uniform(let low, let high): try c.encode([low, high], forKey: NameKey(stringValue: "uniform"))
+        case .logUniform(let low, let high): try c.encode([low, high], forKey: NameKey(stringValue: "log_uniform"))
+        case .int(let low, let high, let step):
+            try c.encode([low, high], forKey: NameKey(stringValue: "int"))
+            if step != 1 { try c.encode(step, forKey: NameKey(stringValue: "step")) }
+        case .logInt(let low, let high): try c.encode([low, high], forKey: NameKey(stringValue: "log_int"))
+        case .choice: break  // a list is coded as its values
+        }
+    }
+}
+
+/// The grid coded as an ordered mapping `name: [values]` (or `name: {distribution}`).
 struct GridAxes: Encodable {
     var axes: [GridAxis]
 
@@ -185,6 +221,12 @@ struct GridAxes: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: NameKey.self)
-        for axis in axes { try c.encode(axis.values, forKey: NameKey(stringValue: axis.name)) }
+        for axis in axes {
+            if let d = axis.distribution {
+                try c.encode(DistributionCoding(distribution: d), forKey: NameKey(stringValue: axis.name))
+            } else {
+                try c.encode(axis.values, forKey: NameKey(stringValue: axis.name))
+            }
+        }
     }
 }

@@ -101,6 +101,13 @@ public struct SweepPlan: Sendable {
     /// `54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)`, or `1 trial` without a grid.
     public var summary: String {
         let count = "\(trials.count) trial" + (trials.count == 1 ? "" : "s")
+        let axes = spec.grid.map { "\($0.name) " + ($0.distribution.map { "\($0)" } ?? "\($0.values.count)") }.joined(separator: " × ")
+        switch spec.search.method {
+        case .grid: break
+        case .random: return count + " drawn at random (seed \(spec.search.seed)) from " + axes
+        case .tpe:
+            return "\(spec.search.trials) trials by TPE (seed \(spec.search.seed); the first \(trials.count) random) over " + axes
+        }
         guard !spec.grid.isEmpty else { return count }
         return count + " (" + spec.grid.map { "\($0.name) \($0.values.count)" }.joined(separator: " × ") + ")"
     }

@@ -16,8 +16,10 @@ public struct TPESampler: Sampler {
     public let space: SearchSpace
     public let seed: Int
     public let direction: Direction
+    /// Optuna's n_startup_trials.
+    public static let defaultStartupTrials = 10
     /// Random trials before the model is used (Optuna: 10).
-    public var startupTrials: Int = 10
+    public var startupTrials: Int = TPESampler.defaultStartupTrials
     /// Candidates drawn from l(x) per suggestion (Optuna: 24).
     public var eiCandidates: Int = 24
     /// Weight of the prior kernel (Optuna: 1).

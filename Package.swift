@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
+            "SweepCore", "SweepSearch", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         // the HTML report and the terminal view of a results folder

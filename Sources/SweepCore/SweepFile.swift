@@ -53,7 +53,11 @@ public enum SweepFile {
         guard let decoded = decoder.decode(root), diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
         let trials = GridExpansion(decoded: decoded, catalog: catalog, diagnostics: diagnostics).trials()
         guard diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
-        return SweepPlan(spec: decoded.spec, trials: trials)
+        var plan = SweepPlan(spec: decoded.spec, trials: trials)
+        plan.makeTrial = { point, index in
+            GridExpansion(decoded: decoded, catalog: catalog, diagnostics: Diagnostics()).trial(point, index: index)
+        }
+        return plan
     }
 }
 

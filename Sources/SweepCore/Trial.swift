@@ -91,6 +91,10 @@ public struct SweepPlan: Sendable {
     public var spec: SweepSpec
     /// The trials in plan order.
     public var trials: [Trial]
+    /// The trial at a point of the search space (swept values in grid order) and a plan index,
+    /// resolved as the planned ones are; nil when the values do not fit together. For searches
+    /// that propose trials during the run (TPE).
+    public var makeTrial: (@Sendable ([SweptParameter], Int) -> Trial?)?
 
     /// A plan from its parts.
     public init(spec: SweepSpec, trials: [Trial]) {

@@ -3,6 +3,9 @@ public actor TrialQueue {
     private var pending: [TrialTicket]
     private let retries: Int
     private var stopped = false
+    /// Asked for the next first attempt when nothing waits (searches that propose trials as
+    /// workers free up); nil when it has no more.
+    private var source: (@Sendable () async -> TrialTicket?)?
 
     /// - Parameters:
     ///   - tickets: first attempts, in the order they should run.
@@ -12,9 +15,17 @@ public actor TrialQueue {
         self.retries = retries
     }
 
+    /// Takes further first attempts from `source` once the given tickets are handed out.
+    public func feed(from source: @escaping @Sendable () async -> TrialTicket?) { self.source = source }
+
     /// The next trial to run, or nil when there is none or the queue was stopped.
-    public func next() -> TrialTicket? {
-        if stopped || pending.isEmpty { return nil }
+    public func next() async -> TrialTicket? {
+        if stopped { return nil }
+        if pending.isEmpty, let source {
+            let ticket = await source()
+            return stopped ? nil : ticket
+        }
+        if pending.isEmpty { return nil }
         return pending.removeFirst()
     }
 

@@ -8,7 +8,7 @@ import SweepTensor
 public actor SweepRecorder: TrialSink {
     let store: ResultsStore
     let leaderboard: Leaderboard
-    let trials: [String: Trial]
+    var trials: [String: Trial]
     let display: StatusDisplay
     /// Accepted failures of the shared suite, by plugin name (`--allow-failing-plugins`).
     let pluginCheckFailures: [String: [String]]
@@ -21,6 +21,10 @@ public actor SweepRecorder: TrialSink {
     private var attemptStart: [String: Date] = [:]
     private var writeError: (any Error)?
     private var queue: TrialQueue?
+    /// Trials a pruner stopped, recorded `pruned` when their attempt ends (see `SearchDriver`).
+    var prunedTrials: [String: PrunedTrial] = [:]
+    /// Told every epoch a worker reports (the pruner).
+    var epochObserver: (@Sendable (TrialTicket, String) async -> Void)?
     /// Told the ranked records after every rewrite of the leaderboard (e.g. to refresh the HTML report).
     let onResults: (@Sendable ([TrialRecord]) -> Void)?
 
@@ -58,6 +62,18 @@ public actor SweepRecorder: TrialSink {
     /// The queue to stop when results cannot be written.
     public func stopping(_ queue: TrialQueue) { self.queue = queue }
 
+    /// A trial proposed during the run (TPE): its attempts are recorded from now on.
+    public func add(_ trial: Trial) { trials[trial.id] = trial }
+
+    /// The number of trials the status line counts to.
+    public func setTotal(_ total: Int) { status.total = total }
+
+    /// Who hears every epoch a worker reports.
+    public func observeEpochs(_ observer: @escaping @Sendable (TrialTicket, String) async -> Void) { epochObserver = observer }
+
+    /// Trial `id` is being stopped by the pruner: its attempt's end is recorded as `pruned`.
+    public func markPruned(_ id: String, _ pruned: PrunedTrial) { prunedTrials[id] = pruned }
+
     /// Ranked records of this sweep.
     public var ranked: [TrialRecord] { leaderboard.ranked(records) }
 
@@ -81,8 +97,11 @@ public actor SweepRecorder: TrialSink {
         tick()
     }
 
-    /// Refreshes the status line.
-    public func epoch(_ ticket: TrialTicket, payload: String) { tick() }
+    /// Refreshes the status line (and tells the pruner).
+    public func epoch(_ ticket: TrialTicket, payload: String) async {
+        tick()
+        await epochObserver?(ticket, payload)
+    }
 
     /// Records a trial that ended normally (complete or diverged).
     public func finished(_ ticket: TrialTicket, payload: String, pid: Int32) async {
@@ -118,6 +137,11 @@ public actor SweepRecorder: TrialSink {
     /// Logs a failed attempt; records the trial `failed` when no retry is left.
     public func failed(_ ticket: TrialTicket, reason: String, stderrTail: [String], willRetry: Bool) async {
         status.running = max(0, status.running - 1)
+        if let pruned = prunedTrials.removeValue(forKey: ticket.id), let trial = trials[ticket.id] {
+            await commit([record(trial, ticket: ticket, state: .pruned, epochs: pruned.epochs, bestEpoch: pruned.bestEpoch,
+                                 objective: pruned.objective, failure: TrialFailure(reason: pruned.reason, stderrTail: ""), pid: nil)])
+            return
+        }
         if willRetry {
             display.log("trial \(ticket.id) attempt \(ticket.attempt) failed: \(reason); retrying")
             tick()

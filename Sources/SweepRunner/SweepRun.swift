@@ -6,6 +6,7 @@ import SweepCore
 import SweepData
 import SweepPluginAPI
 import SweepVision
+import SweepSearch
 
 /// `sweep run`: validate the sweep file, prepare data, trunk weights, split and cached
 /// features, then run every unfinished trial in worker processes, keeping `results/<name>/`
@@ -108,8 +109,10 @@ public struct SweepRun {
         }
         let existing = records.filter { !rerunIDs.contains($0.id) }
         let finished = Set(existing.map(\.id))
-        let remaining = plan.trials.filter { !finished.contains($0.id) }
-        let activeWorkers = min(workers, max(1, remaining.count))
+        let runPlan = SearchDriver.plan(plan, recorded: existing)  // with TPE's recorded trials
+        let remaining = runPlan.trials.filter { !finished.contains($0.id) }
+        let toRun = SearchDriver.toRun(runPlan, remaining: remaining.count)
+        let activeWorkers = min(workers, max(1, toRun))
         // workers x BLAS threads = cores (locally); a Slurm worker uses the CPUs of its task
         context.blasThreads = spec.executor.kind == .slurm ? spec.executor.cpusPerTask : max(1, cores / activeWorkers)
         if let forced = ProcessInfo.processInfo.environment["SWEEP_BLAS_THREADS"].flatMap({ Int($0) }), forced > 0 {
@@ -132,21 +135,33 @@ public struct SweepRun {
                                                          pluginCheckFailures: pluginCheckFailures).utf8),
                                          to: store.directory + "/ABOUT.txt")
 
-        let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display,
+        let recorder = SweepRecorder(store: store, plan: runPlan, existing: existing, display: display,
                                      pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID, inFlight: await executor.inFlight())
         try await recorder.refresh()
-        if remaining.isEmpty {
+        if toRun == 0 {
             interrupt.exitImmediately(saying: nil)
             log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
             return .nothingToDo
         }
-        if !finished.isEmpty { log("resuming: \(plan.trials.count - remaining.count) of \(plan.trials.count) trials already finished") }
-        let tickets = try remaining.map { TrialTicket(id: $0.id, attempt: 1, payload: try TrialAssignment($0).json()) }
+        let total = runPlan.trials.count - remaining.count + toRun
+        if !finished.isEmpty { log("resuming: \(total - toRun) of \(total) trials already finished") }
+        let driver = SearchDriver.needed(spec)
+            ? SearchDriver(spec: spec, makeTrial: plan.makeTrial, recorder: recorder,
+                           recorded: runPlan.trials.filter { finished.contains($0.id) }, waiting: remaining,
+                           log: { [display] in display.log($0) })
+            : nil
+        let tickets = driver != nil ? [] : try remaining.map { TrialTicket(id: $0.id, attempt: 1, payload: try TrialAssignment($0).json()) }
         try context.write(to: store.contextPath)
-        log("running \(remaining.count) trial(s) on \(executor.summary)")
+        log("running \(toRun) trial(s) on \(executor.summary)")
 
         let queue = TrialQueue(tickets, retries: spec.retries)
+        if let driver {
+            await driver.attach(executor)
+            await queue.feed { await driver.next() }
+            await recorder.observeEpochs { ticket, payload in await driver.epoch(ticket, payload: payload) }
+            await recorder.setTotal(total)
+        }
         await recorder.stopping(queue)
         interrupt.exitImmediately(saying: nil)
         let poolTask = Task { try await executor.run(queue, sink: recorder) }

@@ -1,0 +1,171 @@
+import Foundation
+import SweepCore
+import SweepExecutors
+import SweepSearch
+
+/// What the recorder writes for a trial the pruner stopped: the epochs it ran, its best one,
+/// and the decision (epoch, rung and the numbers).
+public struct PrunedTrial: Sendable {
+    public var epochs: [EpochMetrics]
+    public var bestEpoch: Int?
+    public var objective: Double?
+    public var reason: String
+}
+
+/// The search during a run: hands the queue its trials one at a time (random draws, then TPE
+/// proposals asked of the sampler as workers free up, until `search.trials` or the time budget),
+/// and judges each reported epoch with the pruner. Its whole state is the recorder's records and
+/// the trials it handed out, so a resumed run rebuilds it from `trials.jsonl`.
+actor SearchDriver {
+    let spec: SweepSpec
+    let makeTrial: (@Sendable ([SweptParameter], Int) -> Trial?)?
+    let recorder: SweepRecorder
+    let log: @Sendable (String) -> Void
+    let started = Date()
+    /// Trials in search order: recorded ones first (resume), then those handed out.
+    private var order: [Trial]
+    /// Planned trials not yet handed out, in plan order.
+    private var waiting: [Trial]
+    private var handedOut: Set<String> = []
+    private var curves: [String: [EpochMetrics]] = [:]
+    private var stopping: Set<String> = []
+    private var executor: (any SweepExecutor)?
+    private var outOfTime = false
+
+    /// - Parameters:
+    ///   - recorded: trials with a record already (in `trials.jsonl` order).
+    ///   - waiting: planned trials to run, in plan order.
+    init(spec: SweepSpec, makeTrial: (@Sendable ([SweptParameter], Int) -> Trial?)?, recorder: SweepRecorder,
+         recorded: [Trial], waiting: [Trial], log: @escaping @Sendable (String) -> Void) {
+        self.spec = spec
+        self.makeTrial = makeTrial
+        self.recorder = recorder
+        self.order = recorded
+        self.waiting = waiting
+        self.log = log
+    }
+
+    func attach(_ executor: any SweepExecutor) { self.executor = executor }
+
+    var direction: Direction { spec.train.objective.direction == .max ? .maximize : .minimize }
+
+    /// The next trial to start, or nil when the search is done (or out of time).
+    func next() async -> TrialTicket? {
+        if let budget = spec.search.timeBudget, Date().timeIntervalSince(started) > budget {
+            if !outOfTime { log("search: the time budget of \(SweptValue.number(budget)) s is used; no new trial starts") }
+            outOfTime = true
+            return nil
+        }
+        var trial: Trial?
+        if !waiting.isEmpty {
+            trial = waiting.removeFirst()
+        } else if spec.search.method == .tpe, order.count < spec.search.trials {
+            trial = await propose()
+        }
+        guard let trial else { return nil }
+        if !order.contains(where: { $0.id == trial.id }) { order.append(trial) }
+        handedOut.insert(trial.id)
+        await recorder.add(trial)
+        return try? TrialTicket(id: trial.id, attempt: 1, payload: TrialAssignment(trial).json())
+    }
+
+    /// TPE's proposal from every trial so far (running ones as the constant liar's bad trials).
+    private func propose() async -> Trial? {
+        let records = Dictionary(await recorder.records.map { ($0.id, $0) }, uniquingKeysWith: { _, b in b })
+        let objective = spec.train.objective
+        var history: [Observation] = []
+        for t in order {
+            guard let point = spec.point(of: t.parameterValues) else { continue }
+            guard let r = records[t.id] else {
+                history.append(Observation(point: point, state: .running))
+                continue
+            }
+            switch r.state {
+            case .complete:
+                history.append(Observation(point: point, state: r.objective.map { .complete($0) } ?? .failed))
+            case .pruned:
+                let last = r.epochs.last.flatMap { $0.value(objective.metric, on: objective.split) }
+                history.append(Observation(point: point, state: .pruned(step: r.epochs.count, value: last)))
+            case .failed, .diverged:
+                history.append(Observation(point: point, state: .failed))
+            }
+        }
+        let sampler = TPESampler(space: spec.searchSpace, seed: spec.search.seed, direction: direction)
+        // a proposal equal to an earlier trial (lists and integers only) is drawn again at the next index
+        for attempt in 0..<20 {
+            let index = order.count + attempt * spec.search.trials
+            let point = sampler.suggest(index: index, history: history)
+            guard let trial = makeTrial?(spec.parameters(at: point), order.count) else { continue }
+            if !order.contains(where: { $0.id == trial.id }) && records[trial.id] == nil { return trial }
+        }
+        return nil
+    }
+
+    /// Judges trial `ticket`'s newest epoch; stops the trial when the pruner says so.
+    func epoch(_ ticket: TrialTicket, payload: String) async {
+        guard spec.pruner.method != .none, !stopping.contains(ticket.id),
+              let epoch = try? WorkerCodec.decode(EpochMetrics.self, from: payload) else { return }
+        curves[ticket.id, default: []].append(epoch)
+        let objective = spec.train.objective
+        func curve(_ epochs: [EpochMetrics]) -> Curve {
+            var c: Curve = [:]
+            for e in epochs { if let v = e.value(objective.metric, on: objective.split) { c[e.epoch + 1] = v } }
+            return c
+        }
+        let mine = curve(curves[ticket.id] ?? [])
+        let records = await recorder.records
+        let p = spec.pruner
+        let decision: PruneDecision
+        switch p.method {
+        case .none: return
+        case .median:
+            let pruner = MedianPruner(startupTrials: p.startupTrials, warmupSteps: p.warmupEpochs, interval: p.interval)
+            decision = pruner.decide(mine, complete: records.filter { $0.state == .complete }.map { curve($0.epochs) },
+                                     direction: direction)
+        case .asha:
+            let pruner = ASHAPruner(minResource: p.minResource, reductionFactor: p.reductionFactor)
+            let recorded = Set(records.map(\.id))
+            let others = records.filter { $0.id != ticket.id }.map { curve($0.epochs) }
+                + curves.filter { $0.key != ticket.id && !recorded.contains($0.key) }.map { curve($0.value) }
+            let rungs = others.map { pruner.rungValues($0) }
+            decision = pruner.decide(mine, rungs: { r in rungs.compactMap { r < $0.count ? $0[r] : nil } }, direction: direction)
+        }
+        guard decision.prune else { return }
+        stopping.insert(ticket.id)
+        let epochs = curves[ticket.id] ?? []
+        let best = TrialRecord.bestEpoch(of: epochs, by: objective)
+        let reason = "pruned by \(p.method.rawValue) after \(epochs.count) epoch(s)"
+            + (decision.rung.map { " at rung \($0)" } ?? "") + ": " + decision.reason
+        log("trial \(ticket.id) \(reason)")
+        await recorder.markPruned(ticket.id, PrunedTrial(epochs: epochs, bestEpoch: best?.epoch, objective: best?.value, reason: reason))
+        await executor?.stop(trial: ticket.id, reason: reason)
+    }
+}
+
+extension SearchDriver {
+    /// True when the run needs a driver: trials proposed during the run, a time budget or a pruner.
+    static func needed(_ spec: SweepSpec) -> Bool {
+        spec.search.method != .grid || spec.pruner.method != .none
+    }
+
+    /// `plan` with the TPE trials recorded by an earlier run (not in the plan, which holds only
+    /// the random startup trials), so their records are kept and counted.
+    static func plan(_ plan: SweepPlan, recorded: [TrialRecord]) -> SweepPlan {
+        guard plan.spec.search.method == .tpe else { return plan }
+        var extended = plan
+        var known = Set(plan.trials.map(\.id))
+        for r in recorded where known.insert(r.id).inserted {
+            let parameters = plan.spec.grid.compactMap { axis in r.parameters[axis.name].map { SweptParameter(name: axis.name, value: $0) } }
+            guard parameters.count == plan.spec.grid.count, plan.spec.point(of: r.parameters) != nil else { continue }
+            extended.trials.append(Trial(id: r.id, index: extended.trials.count, parameters: parameters, config: r.config))
+        }
+        return extended
+    }
+
+    /// Trials this run will start: the unfinished planned ones, and for TPE enough to reach `search.trials`.
+    static func toRun(_ plan: SweepPlan, remaining: Int) -> Int {
+        guard plan.spec.search.method == .tpe else { return remaining }
+        let finished = plan.trials.count - remaining
+        return max(remaining, plan.spec.search.trials - finished)
+    }
+}

@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
-        .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",
+        .testTarget(name: "SweepCLITests", dependencies: ["SweepSearch", "SweepModels", "SweepTensor", "SweepTrain", "SweepData",
                                                           "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV"]),
     ]
 )

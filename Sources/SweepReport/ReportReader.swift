@@ -35,7 +35,11 @@ public final class ReportReader: @unchecked Sendable {
     /// The model from `records` (those of trials the plan does not have are left out, as the
     /// leaderboard leaves them out).
     public func model(records: [TrialRecord], now: Date = Date()) throws -> ReportModel {
-        let ranked = leaderboard.ranked(records.filter { planned.contains($0.id) })
+        // TPE proposes trials during the run: those of its space are the sweep's too
+        let proposed = plan.spec.search.method == .tpe
+        let ranked = leaderboard.ranked(records.filter {
+            planned.contains($0.id) || (proposed && plan.spec.point(of: $0.parameters) != nil)
+        })
         return lock.withLock {
             let context = loadContext()
             let spec = plan.spec
@@ -45,7 +49,7 @@ public final class ReportReader: @unchecked Sendable {
                 metricNames: leaderboard.metricNames,
                 lossName: spec.grid.contains { $0.path == "train.loss.name" } ? "loss" : spec.train.loss.name,
                 leaderboard: Table(header: leaderboard.header, rows: leaderboard.rows(ranked)),
-                configurations: Self.configurations(ranked), progress: Self.progress(ranked, planned: plan.trials.count),
+                configurations: Self.configurations(ranked), progress: Self.progress(ranked, planned: proposed ? max(spec.search.trials, plan.trials.count) : plan.trials.count),
                 failures: Self.failures(ranked), chosen: loadChosen(context, records: ranked))
         }
     }

@@ -31,6 +31,9 @@ struct ParzenEstimator {
         var step: Double
         var logNormalizers: [Double]  // (K) log mass of [low, high] under each kernel
         var constants: [Double]       // (K) -log √(2π) - log sigma - log mass: a real's log density less -z²/2
+        /// Kernels with the same (mu, sigma) (integers repeat): each kernel's group, and the groups'.
+        var group: [Int]              // (K)
+        var groupMus: [Double], groupSigmas: [Double]  // (G)
     }
 
     private struct KernelKey: Hashable { var mu: Double, sigma: Double }
@@ -111,8 +114,23 @@ struct ParzenEstimator {
             TruncatedNormal.logMass((low - mu) / sigma, (high - mu) / sigma)
         }
         let constants = zip(sigmas, normalizers).map { -TruncatedNormal.logSqrt2Pi - log($0) - $1 }
+        var groupOf: [KernelKey: Int] = [:], group: [Int] = [], groupMus: [Double] = [], groupSigmas: [Double] = []
+        if step > 0 {
+            for (mu, sigma) in zip(mus, sigmas) {
+                let key = KernelKey(mu: mu, sigma: sigma)
+                if let g = groupOf[key] {
+                    group.append(g)
+                } else {
+                    groupOf[key] = groupMus.count
+                    group.append(groupMus.count)
+                    groupMus.append(mu)
+                    groupSigmas.append(sigma)
+                }
+            }
+        }
         return Numbers(mus: mus, sigmas: sigmas, low: low, high: high, rawLow: rawLow, rawHigh: rawHigh,
-                       isLog: isLog, step: step, logNormalizers: normalizers, constants: constants)
+                       isLog: isLog, step: step, logNormalizers: normalizers, constants: constants,
+                       group: group, groupMus: groupMus, groupSigmas: groupSigmas)
     }
 
     /// `count` points drawn from the mixture: a kernel by weight, then each dimension from it.
@@ -176,14 +194,10 @@ struct ParzenEstimator {
                     } else {
                         let left = d.isLog ? log(x[i] - d.step / 2) : x[i] - d.step / 2
                         let right = d.isLog ? log(x[i] + d.step / 2) : x[i] + d.step / 2
-                        var byKernel: [KernelKey: Double] = [:]  // many kernels share (mu, sigma): integers again
-                        m = terms.indices.map { k in
-                            let key = KernelKey(mu: d.mus[k], sigma: d.sigmas[k])
-                            if let v = byKernel[key] { return v - d.logNormalizers[k] }
-                            let v = TruncatedNormal.logMass((left - key.mu) / key.sigma, (right - key.mu) / key.sigma)
-                            byKernel[key] = v
-                            return v - d.logNormalizers[k]
+                        let byGroup = zip(d.groupMus, d.groupSigmas).map { mu, sigma in
+                            TruncatedNormal.logMass((left - mu) / sigma, (right - mu) / sigma)
                         }
+                        m = terms.indices.map { k in byGroup[d.group[k]] - d.logNormalizers[k] }
                         masses[i, default: [:]][x[i]] = m
                     }
                     for k in terms.indices { terms[k] += m[k] }

@@ -9,7 +9,7 @@ import SweepRunner
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a sweep: every trial of the grid, in parallel worker processes.",
+        abstract: "Run a sweep: the trials of the grid (or of a random or TPE search), in parallel worker processes.",
         discussion: """
             Every key of a sweep file, with its type, default and meaning: `sweep schema`. \
             Paths in the file are relative to the folder sweep runs in, not to the file.
@@ -31,6 +31,14 @@ struct RunCommand: AsyncParsableCommand {
             runs finished trials again: --rerun failed, --rerun diverged, --rerun all, or trial \
             ids (--rerun 3fa2c1d09b7e; several values may be comma-separated or the option \
             repeated); the other finished trials are kept.
+
+            Search: grid: (or space:) parameters may be distributions ({uniform: [a, b]}, \
+            {log_uniform: [a, b]}, {int: [a, b], step: s}, {log_int: [a, b]}) drawn by \
+            `search: {method: random | tpe, trials: N, seed: S, time_budget: SECONDS}`; random \
+            trials depend only on the seed and their number, so a resumed search continues the same \
+            sequence; TPE proposes trials from the recorded ones as workers free up. \
+            `pruner: {method: asha | median}` stops trials that fall behind (recorded pruned, with \
+            the epochs they ran and the decision). --dry-run shows the space and the first trials.
 
             With `executor: {kind: slurm}` (or --executor slurm) trials run as Slurm jobs and the \
             features are extracted by shard tasks; the folder must be on a file system the nodes \

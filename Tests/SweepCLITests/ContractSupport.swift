@@ -30,6 +30,8 @@ struct ContractSweep {
     var seed = "0"
     /// Grid keys and their value lists in YAML flow form, in file order (none by default).
     var grid: [(key: String, values: String)] = []
+    /// More top-level lines (`search: ...`).
+    var extra: [String] = []
 
     func text(dataPath: String, cachePath: String) -> String {
         """
@@ -55,6 +57,7 @@ struct ContractSweep {
         workers: 1
         seed: \(seed)
         retries: 0
+        \(extra.joined(separator: "\n"))
 
         """
     }

@@ -3,6 +3,7 @@ import XCTest
 import SweepData
 import SweepPluginAPI
 import SweepTrain
+import SweepSearch
 
 /// Contract tests, sweep file to trainer: for every training key a sweep file can set or sweep,
 /// the real binary runs a sweep with that key at a non-default value, and its trial record must
@@ -82,6 +83,26 @@ final class ContractTests: CLITestCase {
 
     func testLearningRateSwept() throws {
         try assertContract({ $0.grid = [("lr", "[0.02]")] }, expect: { $0.config.optimizer = .adam(learningRate: 0.02) })
+    }
+
+    /// `search: random` over `{log_uniform: ...}`: the trainer gets the drawn lr (draw 0 of seed 5).
+    func testLearningRateDrawnAtRandom() throws {
+        let space = SearchSpace([SearchDimension(name: "lr", distribution: .logUniform(low: 0.002, high: 0.05))])
+        let lr = RandomSampler(space: space, seed: 5).suggest(index: 0)[0]
+        try assertContract({
+            $0.grid = [("lr", "{log_uniform: [0.002, 0.05]}")]
+            $0.extra = ["search: {method: random, trials: 1, seed: 5}"]
+        }, expect: { $0.config.optimizer = .adam(learningRate: lr) })
+    }
+
+    /// `{int: ...}` draws reach the trainer too: depth from {int: [2, 3]} (seed 1, draw 0).
+    func testHeadDepthDrawnAtRandom() throws {
+        let space = SearchSpace([SearchDimension(name: "depth", distribution: .int(low: 2, high: 3, step: 1))])
+        let depth = Int(RandomSampler(space: space, seed: 1).suggest(index: 0)[0])
+        try assertContract({
+            $0.grid = [("depth", "{int: [2, 3]}")]
+            $0.extra = ["search: {method: random, trials: 1, seed: 1}"]
+        }, expect: { $0.config.depth = depth })
     }
 
     func testWeightDecay() throws {

@@ -129,3 +129,22 @@ final class SearchSpaceTests: XCTestCase {
         }
     }
 }
+
+final class SearchExampleTests: XCTestCase {
+    /// sweeps/scene-search.yaml validates: TPE over its space, 10 random trials planned, ASHA.
+    func testSceneSearchExample() throws {
+        let plan = try Support.plan(try Support.text(ofSweep: "scene-search.yaml"))
+        XCTAssertEqual(plan.spec.search.method, .tpe)
+        XCTAssertEqual(plan.spec.search.trials, 40)
+        XCTAssertEqual(plan.trials.count, 10)
+        XCTAssertEqual(plan.spec.pruner.method, .asha)
+        XCTAssertEqual(plan.spec.grid.map(\.name), ["lr", "eta_min", "dropout", "depth", "t_max"])
+        XCTAssertEqual(plan.spec.grid[1].distribution, .logUniform(low: 1e-5, high: 1e-2))
+        // a trial proposed during the run resolves like the planned ones
+        let made = try XCTUnwrap(plan.makeTrial?(plan.spec.parameters(at: [1e-3, 1e-4, 0.2, 3, 1]), 10))
+        XCTAssertEqual(made.config.train.head.depth, 3)
+        XCTAssertEqual(made.config.train.schedule.tMax, 10)
+        XCTAssertEqual(made.config.train.schedule.etaMin, 1e-4)
+        XCTAssertEqual(plan.spec.point(of: made.parameterValues), [1e-3, 1e-4, 0.2, 3, 1])
+    }
+}

@@ -6,6 +6,8 @@ public actor TrialQueue {
     /// Asked for the next first attempt when nothing waits (searches that propose trials as
     /// workers free up); nil when it has no more.
     private var source: (@Sendable () async -> TrialTicket?)?
+    /// True once `source` had no more.
+    private var sourceDone = false
 
     /// - Parameters:
     ///   - tickets: first attempts, in the order they should run.
@@ -21,8 +23,9 @@ public actor TrialQueue {
     /// The next trial to run, or nil when there is none or the queue was stopped.
     public func next() async -> TrialTicket? {
         if stopped { return nil }
-        if pending.isEmpty, let source {
+        if pending.isEmpty, let source, !sourceDone {
             let ticket = await source()
+            if ticket == nil { sourceDone = true }
             return stopped ? nil : ticket
         }
         if pending.isEmpty { return nil }
@@ -50,6 +53,6 @@ public actor TrialQueue {
     /// True once `stop()` was called.
     public var isStopped: Bool { stopped }
 
-    /// Trials not yet handed out.
-    public var remaining: Int { pending.count }
+    /// Trials not yet handed out (a source that may have more counts as one).
+    public var remaining: Int { pending.count + (source != nil && !sourceDone ? 1 : 0) }
 }

@@ -106,6 +106,8 @@ actor SearchDriver {
         guard spec.pruner.method != .none, !stopping.contains(ticket.id),
               let epoch = try? WorkerCodec.decode(EpochMetrics.self, from: payload) else { return }
         curves[ticket.id, default: []].append(epoch)
+        // the last epoch is not judged: the trial is complete with it, stopping saves nothing
+        if let trial = order.first(where: { $0.id == ticket.id }), epoch.epoch + 1 >= trial.config.train.epochs { return }
         let objective = spec.train.objective
         func curve(_ epochs: [EpochMetrics]) -> Curve {
             var c: Curve = [:]

@@ -66,7 +66,7 @@ public final class ResultsStore: @unchecked Sendable {
         let previous = try WorkerContext.read(contextPath)
         if previous.cacheKey != context.cacheKey || previous.classNames != context.classNames
             || previous.targets != context.targets || previous.trainIndices != context.trainIndices
-            || previous.validationIndices != context.validationIndices {
+            || previous.validationIndices != context.validationIndices || previous.folds != context.folds {
             throw FileError(path: directory, reason: "holds trials computed on other features, labels or another split "
                 + "(the data, the trunk weights or the split changed since). Move the folder away or give the sweep another name.")
         }

@@ -137,7 +137,8 @@ public actor SweepRecorder: TrialSink {
                            state: state, epochs: epochs, bestEpoch: bestEpoch, objective: objective,
                            attempts: ticket.attempt, failure: failure,
                            timings: TrialTimings(start: start, end: end, seconds: end.timeIntervalSince(start)),
-                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted)
+                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted,
+                           configID: trial.configID, repeat: trial.repeat, fold: trial.fold)
     }
 
     /// Appends the records not yet recorded (one sync), then rewrites the leaderboard once.

@@ -88,11 +88,14 @@ public struct SweepRun {
         let workers = min(spec.workers, max(1, plan.trials.count))
         var context = WorkerContext(
             sweep: spec.name, cacheDirectory: cache.directory.path, cacheKey: key.value,
-            classNames: data.dataset.classNames, targets: data.dataset.targets,
+            classNames: data.dataset.classNames,
+            // test labels never reach a worker: the test rows' targets are zeros there
+            targets: WorkerContext.blankingTest(data.dataset.targets, classes: data.dataset.classCount, testRows: split.testIndices),
             trainIndices: split.trainIndices, validationIndices: split.validationIndices,
             checkpointsDirectory: store.checkpointsPath, blasThreads: 1, weights: trunk.source.description,
             weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description,
             pluginCheckFailures: pluginCheckFailures.isEmpty ? nil : pluginCheckFailures)
+        context.folds = split.folds
         // Refused before minutes of feature extraction, not after.
         try store.checkCompatible(context)
         let lock = try store.openForRun()

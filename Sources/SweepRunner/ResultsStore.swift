@@ -17,8 +17,14 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// `trials.jsonl`.
     public var trialsPath: String { directory + "/trials.jsonl" }
-    /// `leaderboard.csv`.
+    /// `leaderboard.csv`: one row per configuration.
     public var leaderboardPath: String { directory + "/leaderboard.csv" }
+    /// `runs.csv`: one row per run.
+    public var runsPath: String { directory + "/runs.csv" }
+    /// `final.json`: the chosen configuration, its thresholds, its refit and its test result.
+    public var finalPath: String { directory + "/final.json" }
+    /// `refit/`: the chosen configuration trained on every non-test row.
+    public var refitPath: String { directory + "/refit" }
     /// `checkpoints/`.
     public var checkpointsPath: String { directory + "/checkpoints" }
     /// `best`, the link to the best checkpoint.
@@ -125,6 +131,35 @@ public final class ResultsStore: @unchecked Sendable {
     /// Rewrites the leaderboard atomically.
     public func writeLeaderboard(_ csv: String) throws {
         try DurableFiles.writeAtomically(Data(csv.utf8), to: leaderboardPath)
+    }
+
+    /// Rewrites `runs.csv` atomically.
+    public func writeRuns(_ csv: String) throws {
+        try DurableFiles.writeAtomically(Data(csv.utf8), to: runsPath)
+    }
+
+    /// Like `reconcileBest(ranked:keep:)`, keeping the checkpoints of the runs in `keeping`
+    /// (every run of the best configurations) and pointing `best` at the first of them.
+    @discardableResult
+    public func reconcileBest(ranked: [TrialRecord], keeping: Set<String>) throws -> String? {
+        let fm = FileManager.default
+        let kept = ranked.filter { $0.state == .complete && keeping.contains($0.id) && fm.fileExists(atPath: checkpointPath($0.id)) }
+        let keptIDs = Set(kept.map(\.id))
+        if let best = kept.first {
+            if bestTrialID != best.id { try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id) }
+        } else if bestTrialID != nil {
+            unlink(bestPath)
+        }
+        for record in ranked where !keptIDs.contains(record.id) {
+            let path = checkpointPath(record.id)
+            if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
+        }
+        return kept.first?.id
+    }
+
+    /// Points `best` at the refit model (`refit/`).
+    public func pointBestAtRefit() throws {
+        try DurableFiles.replaceSymlink(bestPath, pointingTo: "refit")
     }
 
     /// The trial `best` points at, if any.

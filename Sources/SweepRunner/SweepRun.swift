@@ -139,9 +139,14 @@ public struct SweepRun {
                                      pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID, inFlight: await executor.inFlight())
         try await recorder.refresh()
+        let final = FinalEvaluation(plan: plan, store: store, context: context, catalog: catalog, testRows: split.testIndices,
+                                    testTargets: split.testIndices.flatMap { row in
+                                        data.dataset.targets[(row * data.dataset.classCount)..<((row + 1) * data.dataset.classCount)]
+                                    }, log: log)
         if remaining.isEmpty {
             interrupt.exitImmediately(saying: nil)
             log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
+            try await finish(final, recorder: recorder)
             return .nothingToDo
         }
         if !finished.isEmpty { log("resuming: \(plan.trials.count - remaining.count) of \(plan.trials.count) trials already finished") }
@@ -167,7 +172,16 @@ public struct SweepRun {
         }
         if case .failure(let error) = result { throw error }
         if let error = await recorder.failure { throw error }
+        try await finish(final, recorder: recorder)
         return .finished
+    }
+
+    /// The final evaluation of the chosen configuration, when the sweep has one (`final.json`).
+    func finish(_ final: FinalEvaluation, recorder: SweepRecorder) async throws {
+        let records = await recorder.records
+        if let report = try final.run(records: records) {
+            display.log("final evaluation of configuration \(report.configuration) written to \(store.finalPath)")
+        }
     }
 
     /// The executor the sweep file (or `--executor`) asks for.

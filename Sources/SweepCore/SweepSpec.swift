@@ -78,7 +78,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         try c.encode(executor, forKey: .executor)
         try c.encode(repeats, forKey: .repeats)
         try c.encode(rankBy, forKey: .rankBy)
-        try c.encode(refitsChosen, forKey: .refit)
+        try c.encodeIfPresent(refit, forKey: .refit)   // left out: the default (true with repeats or folds)
     }
 
     /// The swept parameters' names, in grid order (the leaderboard's parameter columns).

@@ -145,7 +145,8 @@ public final class ResultsStore: @unchecked Sendable {
         let fm = FileManager.default
         let kept = ranked.filter { $0.state == .complete && keeping.contains($0.id) && fm.fileExists(atPath: checkpointPath($0.id)) }
         let keptIDs = Set(kept.map(\.id))
-        if let best = kept.first {
+        let best = kept.first
+        if let best {
             if bestTrialID != best.id { try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id) }
         } else if bestTrialID != nil {
             unlink(bestPath)
@@ -154,7 +155,7 @@ public final class ResultsStore: @unchecked Sendable {
             let path = checkpointPath(record.id)
             if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
         }
-        return kept.first?.id
+        return best?.id
     }
 
     /// Points `best` at the refit model (`refit/`).
@@ -179,21 +180,8 @@ public final class ResultsStore: @unchecked Sendable {
     @discardableResult
     public func reconcileBest(ranked: [TrialRecord], keep: Int = 1) throws -> String? {
         let fm = FileManager.default
-        let kept = ranked.filter { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }.prefix(max(1, keep))
-        let best = kept.first
-        let keptIDs = Set(kept.map(\.id))
-        if let best {
-            if bestTrialID != best.id {
-                try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id)
-            }
-        } else if bestTrialID != nil {
-            unlink(bestPath)
-        }
-        for record in ranked where !keptIDs.contains(record.id) {
-            let path = checkpointPath(record.id)
-            if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
-        }
-        return best?.id
+        let top = ranked.filter { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }.prefix(max(1, keep))
+        return try reconcileBest(ranked: ranked, keeping: Set(top.map(\.id)))
     }
 
     /// Removes checkpoint folders no finished trial owns (left by workers killed mid-write).

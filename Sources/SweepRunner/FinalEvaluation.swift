@@ -58,7 +58,6 @@ struct FinalEvaluation {
         let tuned = spec.thresholdTune && pooledRows > 0
             ? ThresholdTuning.tune(scores: pooledScores, targets: pooledTargets, rows: pooledRows, classes: classes, fixed: fixed)
             : nil
-        let used = tuned ?? Array(repeating: fixed, count: classes)
         let metrics = try namedMetrics()
         let pooled = FinalReport.MetricPair(
             fixed: pooledRows > 0 ? Self.evaluate(metrics, scores: pooledScores, targets: pooledTargets, rows: pooledRows, thresholds: nil, fixed: fixed) : [:],

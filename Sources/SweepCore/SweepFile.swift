@@ -53,7 +53,7 @@ public enum SweepFile {
         guard let decoded = decoder.decode(root), diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
         let trials = GridExpansion(decoded: decoded, catalog: catalog, diagnostics: diagnostics).trials()
         guard diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
-        return SweepPlan(spec: decoded.spec, trials: trials)
+        return SweepPlan(spec: decoded.spec, trials: trials, locations: decoded.locations)
     }
 }
 

@@ -19,7 +19,9 @@ public enum TrunkPreparation {
     /// Resolves `backbone.weights`; falls back to random weights (saying so) when the ImageNet
     /// file is absent and `backbone.fallback` is `random`, and otherwise stops with an error
     /// that says where it looked and how to ask for the fallback.
-    public static func prepare(_ spec: BackboneSpec, seed: UInt64 = 0, log: (String) -> Void) throws -> PreparedTrunk {
+    ///   - location: `file:line:col: ` of `backbone.weights` in the sweep file, put before the error.
+    public static func prepare(_ spec: BackboneSpec, seed: UInt64 = 0, location: String = "",
+                               log: (String) -> Void) throws -> PreparedTrunk {
         let source: WeightsSource
         switch spec.weights {
         case .imagenet: source = .imagenet
@@ -33,7 +35,7 @@ public enum TrunkPreparation {
         } catch let error as WeightsError {
             guard case .notFound = error, case .imagenet = source else { throw error }
             guard spec.fallback == .random else {
-                throw FileError(path: "backbone.weights", reason: "\(error). To train on random trunk weights instead "
+                throw FileError(path: location + "backbone.weights", reason: "\(error). To train on random trunk weights instead "
                                 + "(much weaker features), set backbone.fallback: random or backbone.weights: random")
             }
             let fallback = WeightsSource.random(seed: seed)
@@ -49,7 +51,7 @@ extension TrunkPreparation {
     /// Whether `prepare` will find the weights, without reading them (for `sweep validate` and
     /// `--dry-run`): an error when the ImageNet file is missing and there is no fallback, a
     /// warning when the fallback will be used.
-    public static func check(_ spec: BackboneSpec) -> (error: String?, warning: String?) {
+    public static func check(_ spec: BackboneSpec, location: String = "") -> (error: String?, warning: String?) {
         guard case .imagenet = spec.weights else { return (nil, nil) }
         do {
             _ = try WeightsSource.imagenet.resolvedPath()
@@ -58,7 +60,7 @@ extension TrunkPreparation {
             if spec.fallback == .random {
                 return (nil, "\(error). backbone.fallback is random: the run will use RANDOM trunk weights")
             }
-            return ("backbone.weights: \(error). To train on random trunk weights instead (much weaker features), "
+            return ("\(location)backbone.weights: \(error). To train on random trunk weights instead (much weaker features), "
                     + "set backbone.fallback: random or backbone.weights: random", nil)
         }
     }

@@ -168,7 +168,7 @@ enum Summary {
 enum PlanChecking {
     /// Prints warnings; prints errors and exits with status 1 when there are any.
     static func report(_ plan: SweepPlan, catalog: PluginCatalog) throws {
-        let weights = TrunkPreparation.check(plan.spec.backbone)
+        let weights = TrunkPreparation.check(plan.spec.backbone, location: plan.locationPrefix("backbone.weights"))
         let findings: PlanCheck.Findings?
         do {
             findings = try PlanCheck.checkExisting(plan, catalog: catalog)

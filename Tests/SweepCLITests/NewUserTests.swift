@@ -58,10 +58,13 @@ final class NewUserTests: CLITestCase {
         let validate = try run(["validate", try write(file, to: "nofallback.yaml")], timeout: 120)
         assertExit(validate, 1, "validate without the fallback")
         XCTAssertTrue(validate.stderr.contains("backbone.fallback: random"), validate.stderr)
+        let located = #"nofallback\.yaml:\d+:\d+: ?backbone\.weights"#
+        XCTAssertNotNil(validate.stderr.range(of: located, options: .regularExpression), "names file:line:col: \(validate.stderr)")
         let outcome = try run(["run", "nofallback.yaml"])
         assertExit(outcome, 1, "run without the fallback")
         XCTAssertTrue(outcome.stderr.contains("resnet50-0676ba61.pth"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("backbone.fallback: random"), outcome.stderr)
+        XCTAssertNotNil(outcome.stderr.range(of: located, options: .regularExpression), "names file:line:col: \(outcome.stderr)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: resultsFolder("nofallback").appendingPathComponent("trials.jsonl").path))
 
         file.fallback = "random"

@@ -48,12 +48,13 @@ struct FinalEvaluation {
 
         // Pooled validation predictions of the runs (out-of-fold with folds); targets from the
         // context (the validation rows' are there; the test rows' are zeros and never used here).
-        var pooledScores: [Double] = [], pooledTargets: [UInt8] = [], pooledRows = 0
+        var pooledScores: [Double] = [], pooledTargets: [UInt8] = [], pooledRows = 0, pooledRowList: [Int] = []
         for r in runs {
             guard let v = try ValidationScores.read(from: store.checkpointPath(r.id)), v.classes == classes else { continue }
             pooledScores += v.scores
             for row in v.rows { pooledTargets += context.targets[(row * classes)..<((row + 1) * classes)] }
             pooledRows += v.rows.count
+            pooledRowList += v.rows
         }
         let tuned = spec.thresholdTune && pooledRows > 0
             ? ThresholdTuning.tune(scores: pooledScores, targets: pooledTargets, rows: pooledRows, classes: classes, fixed: fixed)
@@ -109,8 +110,17 @@ struct FinalEvaluation {
             modelTest = model.fixed.merging(model.tuned ?? [:]) { _, t in t }
         }
 
-        // The chosen model's card says how it was chosen.
+        // The chosen model's card says how it was chosen. A refit has no validation rows of its
+        // own: its card carries the configuration's mean validation metrics over its runs, and
+        // its folder their pooled validation scores (what the report's per-class table shows).
         var card = try Checkpoint.readCard(modelFolder)
+        if refitEpochs != nil {
+            card.trial.validation = chosen.metricMeans
+            card.trial.bestEpoch = refitEpochs.map { $0 - 1 }
+            if pooledRows > 0 {
+                try ValidationScores(rows: pooledRowList, classes: classes, scores: pooledScores).write(into: modelFolder)
+            }
+        }
         card.thresholds = tuned
         card.selection = ModelCard.Selection(model: refitEpochs == nil ? "best_run" : "refit", configuration: chosen.id,
                                              objective: spec.train.objective.label, runs: chosen.objective.n,

@@ -98,8 +98,10 @@ final class GridExpansionTests: XCTestCase {
 
     func testSceneIdsMatchItsResolvedTrials() throws {
         let plan = try Support.plan(Support.sceneText)
-        XCTAssertEqual(plan.trials.map(\.id), plan.trials.map(\.config.id))
-        XCTAssertEqual(Set(plan.trials.map(\.id)).count, 54)
+        // a configuration's id is its resolved settings' (at the sweep's seed); its 5 fold runs have their own
+        XCTAssertEqual(plan.trials.map(\.configID), plan.trials.map(\.config.id))
+        XCTAssertEqual(Set(plan.trials.map(\.configID)).count, 54)
+        XCTAssertEqual(Set(plan.trials.map(\.id)).count, 270)
     }
 
     func testPlanTableHasOneRowPerTrial() throws {

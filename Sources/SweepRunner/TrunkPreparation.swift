@@ -31,7 +31,7 @@ public enum TrunkPreparation {
         do {
             let identity = try source.identity()
             let where_ = (try? source.resolvedPath()).flatMap { $0 } ?? source.description
-            return PreparedTrunk(source: source, identity: identity, description: "ResNet50 weights \(source) (\(where_))")
+            return PreparedTrunk(source: source, identity: identity, description: "ResNet50 weights \(source)" + (where_ == source.description ? "" : " (\(where_))"))
         } catch let error as WeightsError {
             guard case .notFound = error, case .imagenet = source else { throw error }
             guard spec.fallback == .random else {

@@ -103,8 +103,17 @@ final class NewUserTests: CLITestCase {
         let count = Int(line[match].split(separator: " ")[0]) ?? 0
         XCTAssertTrue((1...10).contains(count), line)
         XCTAssertTrue(line.contains("f1_samples"), "names a metric that is defined here: \(line)")
+        XCTAssertNotNil(line.range(of: #"holes\.yaml:\d+:\d+: train\.objective\.metric"#, options: .regularExpression),
+                        "names the file, line and key: \(line)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("fresh-cache").path), "features were extracted")
         XCTAssertFalse(FileManager.default.fileExists(atPath: resultsFolder("holes").appendingPathComponent("trials.jsonl").path))
+    }
+
+    /// A sweep file that is not there is named as missing, not as unreadable.
+    func testAMissingSweepFileIsCalledMissing() throws {
+        let outcome = try run(["validate", "nothere.yaml"])
+        assertExit(outcome, 1, "validate a missing file")
+        XCTAssertTrue(outcome.stderr.contains("nothere.yaml:1:1: no such sweep file"), outcome.stderr)
     }
 
     /// Trains a one-trial sweep on the shared data (random trunk weights, seed 0) and returns its `best` folder.

@@ -1,13 +1,16 @@
 import Foundation
 import SweepCore
+import SweepSelection
 import SweepTensor
 
 /// Turns worker reports into immutable trial records and keeps `results/<name>/` consistent
-/// after each one: append to `trials.jsonl`, re-point `best`, rewrite `leaderboard.csv`,
-/// refresh the status line.
+/// after each one: append to `trials.jsonl`, re-point `best`, rewrite `leaderboard.csv` (one
+/// row per configuration) and `runs.csv` (one row per run), refresh the status line.
 public actor SweepRecorder: TrialSink {
     let store: ResultsStore
     let leaderboard: Leaderboard
+    /// The configurations' leaderboard, over `leaderboard`'s runs.
+    let board: ConfigurationBoard
     var trials: [String: Trial]
     let display: StatusDisplay
     /// Accepted failures of the shared suite, by plugin name (`--allow-failing-plugins`).
@@ -41,6 +44,7 @@ public actor SweepRecorder: TrialSink {
         self.onResults = onResults
         self.pluginCheckFailures = pluginCheckFailures
         self.leaderboard = Leaderboard(plan: plan)
+        self.board = ConfigurationBoard(plan: plan)
         self.keep = plan.spec.keep
         self.trials = Dictionary(plan.trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.display = display
@@ -52,7 +56,7 @@ public actor SweepRecorder: TrialSink {
         status.resumed = records.count
         status.failed = records.filter { $0.state == .failed }.count
         self.status = status
-        self.status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
+        self.status.best = Self.describeBest(board.configurations(records).first, leaderboard)
     }
 
     /// The first error writing results, if any: it stops `queue` (nothing more is handed out,
@@ -74,14 +78,18 @@ public actor SweepRecorder: TrialSink {
     /// Trial `id` is being stopped by the pruner: its attempt's end is recorded as `pruned`.
     public func markPruned(_ id: String, _ pruned: PrunedTrial) { prunedTrials[id] = pruned }
 
-    /// Ranked records of this sweep.
-    public var ranked: [TrialRecord] { leaderboard.ranked(records) }
+    /// Records of this sweep, best configuration's runs first (each configuration's best run first).
+    public var ranked: [TrialRecord] { board.rankedRuns(records) }
 
-    /// Writes the leaderboard and re-points `best` from the records (at start and at the end).
+    /// Writes both leaderboards and re-points `best` from the records (at start and at the
+    /// end): the checkpoints of every run of the `keep` best configurations are kept, `best`
+    /// links the best configuration's best run (until the final evaluation links its refit).
     public func refresh() throws {
-        let ranked = leaderboard.ranked(records)
-        try store.reconcileBest(ranked: ranked, keep: keep)
-        try store.writeLeaderboard(leaderboard.csv(records))
+        let configurations = board.configurations(records)
+        let ranked = configurations.flatMap(\.runs)
+        try store.reconcileBest(ranked: ranked, keeping: Set(configurations.prefix(max(1, keep)).flatMap(\.runs).map(\.id)))
+        try store.writeLeaderboard(board.csv(records))
+        try store.writeRuns(leaderboard.csv(records))
         onResults?(ranked)
     }
 
@@ -161,7 +169,8 @@ public actor SweepRecorder: TrialSink {
                            state: state, epochs: epochs, bestEpoch: bestEpoch, objective: objective,
                            attempts: ticket.attempt, failure: failure,
                            timings: TrialTimings(start: start, end: end, seconds: end.timeIntervalSince(start)),
-                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted)
+                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted,
+                           configID: trial.configID, repeat: trial.repeat, fold: trial.fold)
     }
 
     /// Appends the records not yet recorded (one sync), then rewrites the leaderboard once.
@@ -182,7 +191,7 @@ public actor SweepRecorder: TrialSink {
         }
         status.done = records.count
         status.failed = records.filter { $0.state == .failed }.count
-        status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
+        status.best = Self.describeBest(board.configurations(records).first, leaderboard)
         for (i, record) in fresh.enumerated() {
             display.log(Self.describe(record, leaderboard) + "  [\(status.done - fresh.count + i + 1)/\(status.total)]")
         }
@@ -211,10 +220,12 @@ public actor SweepRecorder: TrialSink {
         }
     }
 
-    static func describeBest(_ r: TrialRecord?, _ board: Leaderboard) -> String? {
-        guard let r, r.state == .complete, let v = r.objective else { return nil }
+    /// The best configuration: its objective's mean (± sd over its runs when it has several).
+    static func describeBest(_ c: ConfigurationResult?, _ board: Leaderboard) -> String? {
+        guard let c, let r = c.completeRuns.first, let mean = c.objective.mean else { return nil }
         let params = parameters(r, board)
-        return "\(board.objective.metric) \(String(format: "%.4f", v))" + (params.isEmpty ? "" : " (\(params))")
+        let value = c.objective.n > 1 ? c.objective.text : String(format: "%.4f", mean)
+        return "\(board.objective.metric) \(value)" + (params.isEmpty ? "" : " (\(params))")
     }
 }
 

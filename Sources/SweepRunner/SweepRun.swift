@@ -89,11 +89,14 @@ public struct SweepRun {
         let workers = min(spec.workers, max(1, plan.trials.count))
         var context = WorkerContext(
             sweep: spec.name, cacheDirectory: cache.directory.path, cacheKey: key.value,
-            classNames: data.dataset.classNames, targets: data.dataset.targets,
+            classNames: data.dataset.classNames,
+            // test labels never reach a worker: the test rows' targets are zeros there
+            targets: WorkerContext.blankingTest(data.dataset.targets, classes: data.dataset.classCount, testRows: split.testIndices),
             trainIndices: split.trainIndices, validationIndices: split.validationIndices,
             checkpointsDirectory: store.checkpointsPath, blasThreads: 1, weights: trunk.source.description,
             weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description,
             pluginCheckFailures: pluginCheckFailures.isEmpty ? nil : pluginCheckFailures)
+        context.folds = split.folds
         // Refused before minutes of feature extraction, not after.
         try store.checkCompatible(context)
         let lock = try store.openForRun()
@@ -139,9 +142,14 @@ public struct SweepRun {
                                      pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID, inFlight: await executor.inFlight())
         try await recorder.refresh()
+        let final = FinalEvaluation(plan: plan, store: store, context: context, catalog: catalog, testRows: split.testIndices,
+                                    testTargets: split.testIndices.flatMap { row in
+                                        data.dataset.targets[(row * data.dataset.classCount)..<((row + 1) * data.dataset.classCount)]
+                                    }, log: log)
         if toRun == 0 {
             interrupt.exitImmediately(saying: nil)
             log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
+            try await finish(final, recorder: recorder)
             return .nothingToDo
         }
         let total = runPlan.trials.count - remaining.count + toRun
@@ -179,7 +187,16 @@ public struct SweepRun {
         }
         if case .failure(let error) = result { throw error }
         if let error = await recorder.failure { throw error }
+        try await finish(final, recorder: recorder)
         return .finished
+    }
+
+    /// The final evaluation of the chosen configuration, when the sweep has one (`final.json`).
+    func finish(_ final: FinalEvaluation, recorder: SweepRecorder) async throws {
+        let records = await recorder.records
+        if let report = try final.run(records: records) {
+            display.log("final evaluation of configuration \(report.configuration) written to \(store.finalPath)")
+        }
     }
 
     /// The executor the sweep file (or `--executor`) asks for.

@@ -98,7 +98,7 @@ struct GridExpansion {
             let folds = spec.data.folds > 1 ? (0..<spec.data.folds).map { Optional($0) } : [nil]
             for r in 0..<max(1, spec.repeats) {
                 var run = trial.config
-                run.seed = RunIdentity.seed(base: spec.seed, repeat: r)
+                run.seed = RunIdentity.seed(base: decoded.spec.seed, repeat: r)
                 for fold in folds {
                     runs.append(Trial(id: RunIdentity.id(configuration: trial.id, repeat: r, fold: fold, folds: spec.data.folds),
                                       index: runs.count, parameters: trial.parameters, config: run,

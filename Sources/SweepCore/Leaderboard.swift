@@ -61,13 +61,13 @@ public struct Leaderboard: Sendable {
     }
 
     /// `rank, id, state, config_id, repeat, fold, <parameters>, best_epoch, val_<metrics>,
-    /// train_loss, epochs, final_train_loss, reason` (`runs.csv`): the `val_` columns and
-    /// `train_loss` are the best epoch's; `epochs` counts the completed epochs and
+    /// train_loss, epochs_run, final_train_loss, reason` (`runs.csv`): the `val_` columns and
+    /// `train_loss` are the best epoch's; `epochs_run` counts the completed epochs and
     /// `final_train_loss` is the last one's; `reason` says why a run failed or diverged. No
     /// wall times: the file depends only on what was computed (they are in trials.jsonl).
     public var header: [String] {
         ["rank", "id", "state", "config_id", "repeat", "fold"] + parameterNames + ["best_epoch"] + metricNames.map { "val_" + $0 }
-            + ["train_loss", "epochs", "final_train_loss", "reason"]
+            + ["train_loss", "epochs_run", "final_train_loss", "reason"]
     }
 
     /// One row per record, ranked; empty cells where a value is missing.

@@ -20,6 +20,8 @@ public actor SweepRecorder: TrialSink {
     let started = monotonicSeconds()
     private(set) var records: [TrialRecord]
     private var recordedIDs: Set<String>
+    /// Rerun trials whose new record has not arrived (their old one is still in `records`).
+    private var awaitingRerun: Set<String>
     private var status: SweepStatus
     private var attemptStart: [String: Date] = [:]
     private var writeError: (any Error)?
@@ -33,13 +35,16 @@ public actor SweepRecorder: TrialSink {
 
     /// - Parameters:
     ///   - plan: every trial of the sweep (finished ones included).
-    ///   - existing: records already in `trials.jsonl`.
+    ///   - existing: records already in `trials.jsonl` (one per id).
+    ///   - rerunning: ids of `existing` that run again (`--rerun`): their old records stay in
+    ///     the leaderboard and `best` until the new ones replace them, so a rerun stopped
+    ///     half-way loses nothing and points `best` at nothing worse.
     ///   - pluginCheckFailures: the shared suite's failures of plugins the sweep uses, by plugin
     ///     name, accepted with `--allow-failing-plugins`; copied into the records of the trials
     ///     that use them.
     ///   - onResults: called with the ranked records after each rewrite of the leaderboard.
-    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], display: StatusDisplay,
-                pluginCheckFailures: [String: [String]] = [:], onResults: (@Sendable ([TrialRecord]) -> Void)? = nil) {
+    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], rerunning: Set<String> = [],
+                display: StatusDisplay, pluginCheckFailures: [String: [String]] = [:], onResults: (@Sendable ([TrialRecord]) -> Void)? = nil) {
         self.store = store
         self.onResults = onResults
         self.pluginCheckFailures = pluginCheckFailures
@@ -50,14 +55,19 @@ public actor SweepRecorder: TrialSink {
         self.display = display
         let planned = Set(plan.trials.map(\.id))
         self.records = existing.filter { planned.contains($0.id) }
-        self.recordedIDs = Set(records.map(\.id))
+        self.recordedIDs = Set(records.map(\.id)).subtracting(rerunning)
+        self.awaitingRerun = Set(records.map(\.id)).intersection(rerunning)
         var status = SweepStatus(total: plan.trials.count)
-        status.done = records.count
-        status.resumed = records.count
-        status.failed = records.filter { $0.state == .failed }.count
+        let kept = records.filter { !rerunning.contains($0.id) }
+        status.done = kept.count
+        status.resumed = kept.count
+        status.failed = kept.filter { $0.state == .failed }.count
         self.status = status
         self.status.best = Self.describeBest(board.configurations(records).first, leaderboard)
     }
+
+    /// How many `--rerun` trials have not been recorded again yet.
+    public var rerunsLeft: Int { awaitingRerun.count }
 
     /// The first error writing results, if any: it stops `queue` (nothing more is handed out,
     /// since its results could not be kept).
@@ -181,7 +191,9 @@ public actor SweepRecorder: TrialSink {
         guard !fresh.isEmpty else { return }
         do {
             try store.append(fresh)
-            records += fresh
+            let replaced = Set(fresh.map(\.id))  // a rerun's new record replaces its old one
+            records = records.filter { !replaced.contains($0.id) } + fresh
+            awaitingRerun.subtract(replaced)
             recordedIDs.formUnion(fresh.map(\.id))
             try refresh()
         } catch {
@@ -189,8 +201,8 @@ public actor SweepRecorder: TrialSink {
             display.log("error: cannot write results, stopping the sweep: \(error)")
             await queue?.stop()
         }
-        status.done = records.count
-        status.failed = records.filter { $0.state == .failed }.count
+        status.done = records.count - awaitingRerun.count
+        status.failed = records.filter { $0.state == .failed && !awaitingRerun.contains($0.id) }.count
         status.best = Self.describeBest(board.configurations(records).first, leaderboard)
         for (i, record) in fresh.enumerated() {
             display.log(Self.describe(record, leaderboard) + "  [\(status.done - fresh.count + i + 1)/\(status.total)]")

@@ -138,7 +138,7 @@ public struct SweepRun {
                                                          pluginCheckFailures: pluginCheckFailures).utf8),
                                          to: store.directory + "/ABOUT.txt")
 
-        let recorder = SweepRecorder(store: store, plan: runPlan, existing: existing, display: display,
+        let recorder = SweepRecorder(store: store, plan: runPlan, existing: records, rerunning: rerunIDs, display: display,
                                      pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID, inFlight: await executor.inFlight())
         try await recorder.refresh()
@@ -182,7 +182,11 @@ public struct SweepRun {
         watcher.cancel()
         display.finish()
         if interrupt.fired {
-            log("interrupted: \(executor.afterInterrupt); \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). Run the same command again to continue.")
+            let left = await recorder.rerunsLeft
+            log("interrupted: \(executor.afterInterrupt); \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). "
+                + (left == 0 ? "Run the same command again to continue."
+                   : "\(left) trial(s) named by --rerun did not run again and keep their earlier records; "
+                     + "the same command would rerun every trial it names, `sweep run` without --rerun keeps them."))
             return .interrupted
         }
         if case .failure(let error) = result { throw error }

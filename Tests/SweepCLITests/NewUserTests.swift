@@ -174,7 +174,7 @@ final class NewUserTests: CLITestCase {
         let board = try CSV.records(String(contentsOf: folder.appendingPathComponent("runs.csv"), encoding: .utf8))
         let column = try XCTUnwrap(board.first?.firstIndex(of: "reason"), "no reason column: \(board.first ?? [])")
         XCTAssertEqual(board[1][column], reason)
-        let epochsColumn = try XCTUnwrap(board.first?.firstIndex(of: "epochs"))
+        let epochsColumn = try XCTUnwrap(board.first?.firstIndex(of: "epochs_run"))
         XCTAssertEqual(board[1][epochsColumn], "\(record.epochs.count)", "the epochs it completed")
     }
 }

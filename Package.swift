@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMatio", providers: [.apt(["libmatio-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         // the one CSV reader and writer (RFC 4180) of every CSV sweep reads or writes
@@ -39,6 +40,8 @@ let package = Package(
         .target(name: "SweepTensor", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG", "CPNG"], swiftSettings: strict),
         .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"]),
+        // the bf16 trunk: oneDNN's convolution primitives (AVX-512 BF16), weights from SweepModels' folded network
+        .target(name: "SweepDNNL", dependencies: ["CDNNL", "SweepModels", "SweepTensor"], swiftSettings: strict),
         .target(name: "SweepPluginAPI"),
         // plugins: built-ins and the user's folders under plugins/, both registered by the
         // PluginRegistry build-tool plugin (no hand-kept list), and the shared conformance suite
@@ -53,7 +56,7 @@ let package = Package(
         // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
                 swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
-        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG", "SweepCSV"]),
+        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "SweepDNNL", "CMatio", "CJPEG", "SweepCSV"]),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "SweepCSV", "Yams"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
@@ -74,14 +77,14 @@ let package = Package(
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepDNNL"], swiftSettings: strict),
         // tests
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
         .testTarget(name: "SweepCSVTests", dependencies: ["SweepCSV"]),
         .testTarget(name: "SweepVisionTests", dependencies: ["SweepVision"]),
-        .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepVision", "SweepTestSupport"]),
+        .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepDNNL", "SweepVision", "SweepTestSupport"]),
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI",
                                                              "SweepTestSupport"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),

@@ -12,8 +12,8 @@ struct TrunkBench {
     /// The workspaces' bytes of patches per GEMM call.
     let patchChunkBytes: Int
 
-    init(cores: Int, patchChunkBytes: Int) throws {
-        network = try ResNet50(weights: RandomInit.resnet50(seed: 0), file: "random:0")
+    init(cores: Int, patchChunkBytes: Int, plan: ConvPlan = .measured) throws {
+        network = try ResNet50(weights: RandomInit.resnet50(seed: 0), file: "random:0", plan: plan)
         self.cores = cores
         self.patchChunkBytes = patchChunkBytes
     }

@@ -65,14 +65,14 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
+            "SweepCore", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision", "SweepDNNL",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         // the HTML report and the terminal view of a results folder
         .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepTensor"]),
         .executableTarget(name: "sweep", dependencies: [
             "SweepRunner", "SweepReport", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData",
-            "SweepModels", "SweepVision", "SweepTrain", "SweepCSV",
+            "SweepModels", "SweepVision", "SweepTrain", "SweepCSV", "SweepDNNL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
@@ -96,6 +96,7 @@ let package = Package(
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepModels", "SweepTensor", "SweepTrain", "SweepData",
-                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV"]),
+                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV",
+                                                          "SweepDNNL", "SweepTestSupport"]),
     ]
 )

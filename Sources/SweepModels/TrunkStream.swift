@@ -1,3 +1,8 @@
+/// What the trunk computes in: fp32 (im2col and Winograd through OpenBLAS) or bf16 (oneDNN).
+public enum TrunkPrecision: String, Sendable, Codable, CaseIterable {
+    case fp32, bf16
+}
+
 /// One stream's forward pass over a batch of images: the fp32 network with its workspace, or
 /// another precision's implementation (the bf16 trunk of `SweepDNNL`).
 public protocol TrunkStream: AnyObject {

@@ -42,7 +42,7 @@ public struct ConvPlan: Sendable, Hashable, CustomStringConvertible {
     /// images) on the development machine (2-core AMD EPYC with AVX-512, OpenBLAS 0.3.21). A
     /// table rather than a timing at load keeps features bit-for-bit the same from run to run;
     /// the bench prints the measured choice beside this one.
-    public static let measured = ConvPlan([64: .winograd4, 128: .winograd4, 256: .winograd4, 512: .winograd2])
+    public static let measured = ConvPlan([64: .winograd4, 128: .winograd4, 256: .winograd4, 512: .winograd4])
 
     /// The algorithm for a convolution of this layout.
     public func algorithm(for conv: ResNet50Layout.ConvBN) -> ConvAlgorithm {

@@ -21,7 +21,10 @@ public enum SweepFile {
                             resultsRoot: String = "results") throws(SpecErrors) -> SweepPlan {
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SpecErrors([SpecIssue(.file(path: path, line: 1, column: 1), "", "cannot read the sweep file")])
+            var isDirectory: ObjCBool = false
+            let reason = !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) ? "no such sweep file"
+                : isDirectory.boolValue ? "is a folder, not a sweep file" : "cannot read the sweep file (permissions?)"
+            throw SpecErrors([SpecIssue(.file(path: path, line: 1, column: 1), "", reason)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecErrors([SpecIssue(.file(path: path, line: 1, column: 1), "", "the sweep file is not UTF-8 text")])
@@ -53,7 +56,7 @@ public enum SweepFile {
         guard let decoded = decoder.decode(root), diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
         let trials = GridExpansion(decoded: decoded, catalog: catalog, diagnostics: diagnostics).trials()
         guard diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
-        return SweepPlan(spec: decoded.spec, trials: trials)
+        return SweepPlan(spec: decoded.spec, trials: trials, locations: decoded.locations)
     }
 }
 

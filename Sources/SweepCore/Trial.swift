@@ -95,11 +95,25 @@ public struct SweepPlan: Sendable {
     public var spec: SweepSpec
     /// The trials in plan order.
     public var trials: [Trial]
+    /// Where each key of the spec was written (dotted path to file:line:column or `--set`), for
+    /// errors found after decoding (e.g. a weights file that is missing).
+    public var locations: [String: SpecLocation]
 
     /// A plan from its parts.
-    public init(spec: SweepSpec, trials: [Trial]) {
+    public init(spec: SweepSpec, trials: [Trial], locations: [String: SpecLocation] = [:]) {
         self.spec = spec
         self.trials = trials
+        self.locations = locations
+    }
+
+    /// `file:line:col: ` of the key at `path` (or of its nearest written parent section), or "".
+    public func locationPrefix(_ path: String) -> String {
+        var parts = path.split(separator: ".").map(String.init)
+        while !parts.isEmpty {
+            if let location = locations[parts.joined(separator: ".")] { return "\(location): " }
+            parts.removeLast()
+        }
+        return ""
     }
 
     /// `54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)`, or `1 trial` without a grid.

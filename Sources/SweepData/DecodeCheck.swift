@@ -4,7 +4,8 @@ import SweepVision
 /// Decodes every image of a data set as feature extraction will (JPEG or PNG, to RGB), so that
 /// `sweep data inspect` finds what the header probe cannot: truncated or corrupt image data.
 public enum DecodeCheck {
-    /// The images that fail to decode, in data-set order, each naming the file and why.
+    /// The images that fail to decode, in data-set order, each naming the file and why. Images
+    /// that are missing or have no JPEG/PNG header are left out: the scan has reported them.
     ///
     /// - Parameters:
     ///   - streams: images decoded at once.
@@ -20,6 +21,10 @@ public enum DecodeCheck {
             var c = worker
             while c < chunks {
                 for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                    guard case .success = JPEGProbe.probe(dataset.imageURL(i)) else {
+                        progress(done.increment())
+                        continue
+                    }
                     do throws(ImageError) {
                         _ = try ImageDecoder.decode(fileAt: dataset.imageURL(i).path)
                     } catch {

@@ -12,12 +12,12 @@ public enum LabelAdvice {
         guard n > 0, c > 0 else { return notes }
         let histogram = d.cardinalityHistogram, counts = d.classCounts
         if histogram[0] > 0 {
-            notes.append("\(histogram[0]) of \(n) images have no label: roc_auc_samples (ROC AUC per image) is undefined for "
+            notes.append("\(histogram[0]) of \(n) images \(histogram[0] == 1 ? "has" : "have") no label: roc_auc_samples (ROC AUC per image) is undefined for "
                          + "them, so it is NaN on any split that holds one and sweep run refuses it as the objective; use "
                          + "f1_samples or roc_auc_macro, or give them labels")
         }
         if c > 1, histogram[c] > 0 {
-            notes.append("\(histogram[c]) of \(n) images have every label: roc_auc_samples is undefined for them too")
+            notes.append("\(histogram[c]) of \(n) images \(histogram[c] == 1 ? "has" : "have") every label: roc_auc_samples is undefined for them too")
         }
         let empty = zip(d.classNames, counts).filter { $0.1 == 0 }.map(\.0)
         if !empty.isEmpty {

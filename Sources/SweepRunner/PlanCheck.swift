@@ -53,13 +53,13 @@ public enum PlanCheck {
                                                   higherIsBetter: type.higherIsBetter)
                 var text = "\(choice.name) is undefined on the \(part.name) split: " + part.causes()
                 if isObjective {
-                    text = "train.objective.metric: " + text + "; as the objective no trial could be ranked (scikit-learn "
+                    text = plan.locationPrefix("train.objective.metric") + "train.objective.metric: " + text + "; as the objective no trial could be ranked (scikit-learn "
                         + "raises here). Use a metric that is defined on this split"
                         + (alternatives.isEmpty ? "" : " (" + alternatives.prefix(8).joined(separator: ", ") + ")")
                         + ", or give those images labels or leave them out"
                     findings.errors.append(text)
                 } else {
-                    findings.warnings.append(text + "; it will be NaN in every epoch of every trial")
+                    findings.warnings.append(plan.locationPrefix("train.metrics") + "train.metrics: " + text + "; it will be NaN in every epoch of every trial")
                 }
             }
         }

@@ -71,7 +71,7 @@ public struct SweepRun {
 
         // Trunk, data and split: what the trials share. The weights come first: missing ImageNet
         // weights stop the run before minutes of data generation.
-        let trunk = try TrunkPreparation.prepare(spec.backbone, log: log)
+        let trunk = try TrunkPreparation.prepare(spec.backbone, location: plan.locationPrefix("backbone.weights"), log: log)
         let data = try DataPreparation.prepare(spec.data, log: log)
         log("data: \(data.description)")
         log("trunk: \(trunk.description)")

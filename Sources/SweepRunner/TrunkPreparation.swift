@@ -20,7 +20,10 @@ public enum TrunkPreparation {
     /// Resolves `backbone.weights`; falls back to random weights (saying so) when the ImageNet
     /// file is absent and `backbone.fallback` is `random`, and otherwise stops with an error
     /// that says where it looked and how to ask for the fallback.
-    public static func prepare(_ spec: BackboneSpec, seed: UInt64 = 0, log: (String) -> Void) throws -> PreparedTrunk {
+    ///   - location: `file:line:col: ` of `backbone.weights` in the sweep file, put before the error.
+    /// Refuses `backbone.precision: bf16` first on a machine that cannot run it.
+    public static func prepare(_ spec: BackboneSpec, seed: UInt64 = 0, location: String = "",
+                               log: (String) -> Void) throws -> PreparedTrunk {
         if spec.precision == .bf16, let refusal = bf16Refusal() {
             throw FileError(path: "backbone.precision", reason: refusal)
         }
@@ -33,11 +36,11 @@ public enum TrunkPreparation {
         do {
             let identity = try source.identity()
             let where_ = (try? source.resolvedPath()).flatMap { $0 } ?? source.description
-            return PreparedTrunk(source: source, identity: identity, description: "ResNet50 weights \(source) (\(where_))")
+            return PreparedTrunk(source: source, identity: identity, description: "ResNet50 weights \(source)" + (where_ == source.description ? "" : " (\(where_))"))
         } catch let error as WeightsError {
             guard case .notFound = error, case .imagenet = source else { throw error }
             guard spec.fallback == .random else {
-                throw FileError(path: "backbone.weights", reason: "\(error). To train on random trunk weights instead "
+                throw FileError(path: location + "backbone.weights", reason: "\(error). To train on random trunk weights instead "
                                 + "(much weaker features), set backbone.fallback: random or backbone.weights: random")
             }
             let fallback = WeightsSource.random(seed: seed)
@@ -63,7 +66,8 @@ extension TrunkPreparation {
     /// Whether `prepare` will find the weights, without reading them (for `sweep validate` and
     /// `--dry-run`): an error when the ImageNet file is missing and there is no fallback, a
     /// warning when the fallback will be used.
-    public static func check(_ spec: BackboneSpec) -> (error: String?, warning: String?) {
+    /// An error too for `backbone.precision: bf16` on a machine that cannot run it.
+    public static func check(_ spec: BackboneSpec, location: String = "") -> (error: String?, warning: String?) {
         if spec.precision == .bf16, let refusal = bf16Refusal() { return ("backbone.precision: \(refusal)", nil) }
         guard case .imagenet = spec.weights else { return (nil, nil) }
         do {
@@ -73,7 +77,7 @@ extension TrunkPreparation {
             if spec.fallback == .random {
                 return (nil, "\(error). backbone.fallback is random: the run will use RANDOM trunk weights")
             }
-            return ("backbone.weights: \(error). To train on random trunk weights instead (much weaker features), "
+            return ("\(location)backbone.weights: \(error). To train on random trunk weights instead (much weaker features), "
                     + "set backbone.fallback: random or backbone.weights: random", nil)
         }
     }

@@ -85,7 +85,10 @@ struct RunCommand: AsyncParsableCommand {
         if dryRun {
             try PlanChecking.report(plan, catalog: catalog)
             let store = ResultsStore(directory: results + "/" + plan.spec.name)
-            let finished = ((try? store.loadRecords(repair: false)) ?? []).reduce(into: [String: TrialState]()) { $0[$1.id] = $1.state }
+            let records = (try? store.loadRecords(repair: false)) ?? []
+            // trials that --rerun names are planned again, as `sweep run` would
+            let again = (try? selection.finishedTrialsToRerun(plan: plan, records: records)) ?? []
+            let finished = records.filter { !again.contains($0.id) }.reduce(into: [String: TrialState]()) { $0[$1.id] = $1.state }
             print(plan.table(finished: finished), terminator: "")
             return
         }
@@ -153,7 +156,7 @@ enum Summary {
 enum PlanChecking {
     /// Prints warnings; prints errors and exits with status 1 when there are any.
     static func report(_ plan: SweepPlan, catalog: PluginCatalog) throws {
-        let weights = TrunkPreparation.check(plan.spec.backbone)
+        let weights = TrunkPreparation.check(plan.spec.backbone, location: plan.locationPrefix("backbone.weights"))
         let findings: PlanCheck.Findings?
         do {
             findings = try PlanCheck.checkExisting(plan, catalog: catalog)

@@ -48,7 +48,7 @@ final class FrictionTests: CLITestCase {
         XCTAssertTrue(full.stdout.contains("images: 5"), full.stdout)
         XCTAssertTrue(full.stdout.contains("decoded: 4 of 5"), full.stdout)
         XCTAssertTrue(full.stdout.contains("cut.jpg: does not decode"), full.stdout)
-        XCTAssertTrue(full.stdout.contains("1 of 5 images have no label: roc_auc_samples"), full.stdout)
+        XCTAssertTrue(full.stdout.contains("1 of 5 images has no label: roc_auc_samples"), full.stdout)
         XCTAssertTrue(full.stdout.contains("rare class(es): cat (3), dog (3), owl (1)"), full.stdout)
         XCTAssertTrue(full.stdout.hasSuffix("valid: NO\n"), full.stdout)
 

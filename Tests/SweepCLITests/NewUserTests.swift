@@ -58,10 +58,13 @@ final class NewUserTests: CLITestCase {
         let validate = try run(["validate", try write(file, to: "nofallback.yaml")], timeout: 120)
         assertExit(validate, 1, "validate without the fallback")
         XCTAssertTrue(validate.stderr.contains("backbone.fallback: random"), validate.stderr)
+        let located = #"nofallback\.yaml:\d+:\d+: ?backbone\.weights"#
+        XCTAssertNotNil(validate.stderr.range(of: located, options: .regularExpression), "names file:line:col: \(validate.stderr)")
         let outcome = try run(["run", "nofallback.yaml"])
         assertExit(outcome, 1, "run without the fallback")
         XCTAssertTrue(outcome.stderr.contains("resnet50-0676ba61.pth"), outcome.stderr)
         XCTAssertTrue(outcome.stderr.contains("backbone.fallback: random"), outcome.stderr)
+        XCTAssertNotNil(outcome.stderr.range(of: located, options: .regularExpression), "names file:line:col: \(outcome.stderr)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: resultsFolder("nofallback").appendingPathComponent("trials.jsonl").path))
 
         file.fallback = "random"
@@ -100,8 +103,17 @@ final class NewUserTests: CLITestCase {
         let count = Int(line[match].split(separator: " ")[0]) ?? 0
         XCTAssertTrue((1...10).contains(count), line)
         XCTAssertTrue(line.contains("f1_samples"), "names a metric that is defined here: \(line)")
+        XCTAssertNotNil(line.range(of: #"holes\.yaml:\d+:\d+: train\.objective\.metric"#, options: .regularExpression),
+                        "names the file, line and key: \(line)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("fresh-cache").path), "features were extracted")
         XCTAssertFalse(FileManager.default.fileExists(atPath: resultsFolder("holes").appendingPathComponent("trials.jsonl").path))
+    }
+
+    /// A sweep file that is not there is named as missing, not as unreadable.
+    func testAMissingSweepFileIsCalledMissing() throws {
+        let outcome = try run(["validate", "nothere.yaml"])
+        assertExit(outcome, 1, "validate a missing file")
+        XCTAssertTrue(outcome.stderr.contains("nothere.yaml:1:1: no such sweep file"), outcome.stderr)
     }
 
     /// Trains a one-trial sweep on the shared data (random trunk weights, seed 0) and returns its `best` folder.

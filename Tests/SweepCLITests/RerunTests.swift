@@ -17,6 +17,12 @@ final class RerunTests: CLITestCase {
         XCTAssertEqual(first.records.map(\.state).sorted(), ["complete", "complete", "diverged"])
         let diverged = try XCTUnwrap(first.records.first { $0.state == "diverged" }).id
 
+        // --dry-run plans what --rerun would run again, and writes nothing
+        let dry = try run(["run", sweep, "--rerun", "diverged", "--dry-run"])
+        assertExit(dry, 0, "--rerun diverged --dry-run")
+        XCTAssertTrue(dry.stdout.contains("already finished: 2 of 3"), dry.stdout)
+        XCTAssertEqual(try TrialsFile.read(folder).raw, first.raw)
+
         let byState = try run(["run", sweep, "--rerun", "diverged"])
         assertExit(byState, 0, "--rerun diverged")
         XCTAssertTrue(byState.stderr.contains("rerun: 1 finished trial(s) will run again"), byState.stderr)

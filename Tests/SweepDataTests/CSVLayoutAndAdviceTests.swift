@@ -52,6 +52,14 @@ final class CSVLayoutAndAdviceTests: XCTestCase {
         var withDecoding = scan
         withDecoding.add(problems, limit: 20)
         XCTAssertFalse(withDecoding.isValid)
+
+        // A missing image and a file that is no image are the scan's problems, not reported twice.
+        try Data("not an image".utf8).write(to: folder.appendingPathComponent("e.jpg"))
+        try write("filename,cat\na.jpg,1\nb.jpg,0\nc.jpg,1\nmissing.jpg,0\ne.jpg,1\n", to: csv)
+        let broken = DataSets.scan(csv.path)
+        XCTAssertEqual(broken.totalProblems, 2, "\(broken.problems)")
+        let again = DecodeCheck.problems(try XCTUnwrap(broken.dataset), streams: 2)
+        XCTAssertEqual(again.map(\.file), [folder.appendingPathComponent("b.jpg").path], "only the truncated one is new")
     }
 
     func testLabelAdviceNamesTheConsequences() {

@@ -35,7 +35,8 @@ final class PlanCheckTests: XCTestCase {
                                        catalog: try AllPlugins.catalog())
         XCTAssertEqual(findings.errors.count, 1, "\(findings)")
         let error = findings.errors.first ?? ""
-        XCTAssertTrue(error.hasPrefix("train.objective.metric: roc_auc_samples is undefined on the validation split"), error)
+        XCTAssertNotNil(error.range(of: #"^p\.yaml:3:\d+: train\.objective\.metric: roc_auc_samples is undefined on the validation split"#,
+                                     options: .regularExpression), "names file:line:col and the key: \(error)")
         XCTAssertTrue(error.contains("\(empty) of the 12 validation images have no positive label"), error)
         XCTAssertTrue(error.contains("f1_samples") && error.contains("roc_auc_macro"), "defined alternatives: \(error)")
         XCTAssertFalse(error.contains("(roc_auc_samples"), error)
@@ -43,7 +44,8 @@ final class PlanCheckTests: XCTestCase {
         // As a mere metric it is a warning (the objective f1_samples is fine).
         let metric = PlanCheck.check(try plan("{objective: f1_samples}"), dataset: data, split: split, catalog: try AllPlugins.catalog())
         XCTAssertEqual(metric.errors, [])
-        XCTAssertTrue(metric.warnings.contains { $0.hasPrefix("roc_auc_samples is undefined on the validation split") }, "\(metric)")
+        XCTAssertTrue(metric.warnings.contains { $0.range(of: #"^p\.yaml:3:\d+: train\.metrics: roc_auc_samples is undefined on the validation split"#,
+                                                           options: .regularExpression) != nil }, "\(metric)")
 
         // Every row labelled: nothing to say.
         let clean = dataset(unlabelled: [])

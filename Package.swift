@@ -59,19 +59,22 @@ let package = Package(
         .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "SweepDNNL", "CMatio", "CJPEG", "SweepCSV"]),
         // orchestration (no numerics)
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepTensor", "SweepCSV", "Yams"]),
+        // choosing a configuration from its runs: per-configuration statistics (mean, sd, t interval),
+        // the leaderboard of configurations, per-class threshold tuning
+        .target(name: "SweepSelection", dependencies: ["SweepCore", "SweepCSV"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
         .target(name: "SweepExecutors", dependencies: [
             "SweepCore", "SweepData", "SweepTensor",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision", "SweepDNNL",
+            "SweepCore", "SweepSelection", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision", "SweepDNNL",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         // the HTML report and the terminal view of a results folder
-        .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepTensor"]),
+        .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepSelection", "SweepCore", "SweepData", "SweepTensor"]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", "SweepReport", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData",
+            "SweepRunner", "SweepReport", "SweepSelection", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData",
             "SweepModels", "SweepVision", "SweepTrain", "SweepCSV", "SweepDNNL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -90,6 +93,7 @@ let package = Package(
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor"]),
+        .testTarget(name: "SweepSelectionTests", dependencies: ["SweepSelection", "SweepCore", "SweepCSV"]),
         .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),

@@ -37,14 +37,25 @@ struct GridExpansion {
             let spec = decoded.spec
             let config = TrialConfig(train: train, seed: spec.seed, data: spec.data, backbone: spec.backbone,
                                      pluginCode: catalog.userPluginCode(for: train))
-            let trial = Trial(id: config.id, index: trials.count, parameters: point, config: config)
-            if let other = seen[trial.id] {
+            let configID = config.id
+            if let other = seen[configID] {
                 diagnostics.add(decoded.grid.locations[axes.first?.name ?? ""] ?? .argument("grid"), "grid",
                                 "trials \(other + 1) and \(index + 1) have the same settings")
                 continue
             }
-            seen[trial.id] = index
-            trials.append(trial)
+            seen[configID] = index
+            // Runs: every repeat (its own seed) of every fold, repeat 0 without folds keeping the
+            // configuration's id.
+            let folds = spec.data.folds > 1 ? (0..<spec.data.folds).map { Optional($0) } : [nil]
+            for r in 0..<max(1, spec.repeats) {
+                var run = config
+                run.seed = RunIdentity.seed(base: spec.seed, repeat: r)
+                for fold in folds {
+                    trials.append(Trial(id: RunIdentity.id(configuration: configID, repeat: r, fold: fold, folds: spec.data.folds),
+                                        index: trials.count, parameters: point, config: run,
+                                        configID: configID, repeat: r, fold: fold))
+                }
+            }
         }
         return trials
     }

@@ -60,27 +60,27 @@ public struct Leaderboard: Sendable {
         }
     }
 
-    /// `rank, id, state, <parameters>, best_epoch, val_<metrics>, train_loss, epochs,
-    /// final_train_loss, seconds, reason`: the `val_` columns and `train_loss` are the best
-    /// epoch's; `epochs` counts the completed epochs and `final_train_loss` is the last one's;
-    /// `reason` says why a trial failed or diverged.
+    /// `rank, id, state, config_id, repeat, fold, <parameters>, best_epoch, val_<metrics>,
+    /// train_loss, epochs_run, final_train_loss, reason` (`runs.csv`): the `val_` columns and
+    /// `train_loss` are the best epoch's; `epochs_run` counts the completed epochs and
+    /// `final_train_loss` is the last one's; `reason` says why a run failed or diverged. No
+    /// wall times: the file depends only on what was computed (they are in trials.jsonl).
     public var header: [String] {
-        ["rank", "id", "state"] + parameterNames + ["best_epoch"] + metricNames.map { "val_" + $0 }
-            + ["train_loss", "epochs", "final_train_loss", "seconds", "reason"]
+        ["rank", "id", "state", "config_id", "repeat", "fold"] + parameterNames + ["best_epoch"] + metricNames.map { "val_" + $0 }
+            + ["train_loss", "epochs_run", "final_train_loss", "reason"]
     }
 
     /// One row per record, ranked; empty cells where a value is missing.
     public func rows(_ records: [TrialRecord]) -> [[String]] {
         ranked(records).enumerated().map { i, r in
             let best = r.best
-            var row: [String] = ["\(i + 1)", r.id, r.state.rawValue]
+            var row: [String] = ["\(i + 1)", r.id, r.state.rawValue, r.configID, "\(r.repeat)", r.fold.map(String.init) ?? ""]
             for name in parameterNames { row.append(r.parameters[name]?.description ?? "") }
             row.append(r.bestEpoch.map(String.init) ?? "")
             for name in metricNames { row.append(best?.val[name].map(Leaderboard.number) ?? "") }
             row.append(best?.train["loss"].map(Leaderboard.number) ?? "")
             row.append("\(r.epochs.count)")
             row.append(r.epochs.last?.train["loss"].map(Leaderboard.number) ?? "")
-            row.append(String(format: "%.3f", r.timings.seconds))
             row.append(r.failure?.reason ?? "")
             return row
         }
@@ -92,7 +92,7 @@ public struct Leaderboard: Sendable {
     }
 
     /// Shortest round-trip form; `nan`, `inf`, `-inf` for non-finite values.
-    static func number(_ x: Double) -> String {
+    public static func number(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         return "\(x)"

@@ -27,13 +27,20 @@ extension SweepPlan {
         ]
         lines.append("fixed: " + fixed.filter { !swept.contains($0.path) }.map(\.text).joined(separator: ", ")
                      + ", objective \(train.objective.label) (\(train.objective.direction.rawValue)), seed \(spec.seed)")
-        lines.append("data: \(spec.data.format.rawValue) at \(spec.data.path), validation \(SweptValue.number(spec.data.validation))"
+        let validation = spec.data.folds > 1 ? "\(spec.data.folds) folds" : "validation \(SweptValue.number(spec.data.validation))"
+        lines.append("data: \(spec.data.format.rawValue) at \(spec.data.path), "
+                     + (spec.data.test > 0 ? "test \(SweptValue.number(spec.data.test)) held out, " : "") + validation
                      + (spec.data.stratified ? " stratified" : "") + ", split seed \(spec.data.splitSeed); "
                      + "backbone: \(spec.backbone.name) \(spec.backbone.weights); workers \(spec.workers)")
         let marks = !finished.isEmpty
-        let header = ["#", "id"] + spec.parameterNames + (marks ? ["finished"] : [])
+        // runs of one configuration: its id, and the repeat and fold when there are several
+        let runColumns = (spec.repeats > 1 || spec.data.folds > 1 ? ["config"] : []) + (spec.repeats > 1 ? ["repeat"] : [])
+            + (spec.data.folds > 1 ? ["fold"] : [])
+        let header = ["#", "id"] + runColumns + spec.parameterNames + (marks ? ["finished"] : [])
         let rows = trials.map { t in
-            ["\(t.index + 1)", t.id] + t.parameters.map(\.value.description) + (marks ? [finished[t.id]?.rawValue ?? "-"] : [])
+            let run = (runColumns.contains("config") ? [t.configID] : []) + (spec.repeats > 1 ? ["\(t.repeat)"] : [])
+                + (spec.data.folds > 1 ? [t.fold.map(String.init) ?? "-"] : [])
+            return ["\(t.index + 1)", t.id] + run + t.parameters.map(\.value.description) + (marks ? [finished[t.id]?.rawValue ?? "-"] : [])
         }
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
         for row in [header] + rows {

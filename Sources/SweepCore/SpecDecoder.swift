@@ -83,6 +83,10 @@ struct SpecDecoder {
         switch key.reading {
         case .section:
             walk(node, path: key.path, into: &decoded, custom: custom)
+        case .value(_, _) where key.path == "train.threshold" && node.scalar?.text == "tune":
+            decoded.spec.thresholdTune = true
+            decoded.explicit.insert(key.path)
+            decoded.locations[key.path] = node.location
         case .value(let rule, let set):
             guard let value = reader.value(node, key.path, rule) else { return }
             set(&decoded.spec, value)

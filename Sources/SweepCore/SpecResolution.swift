@@ -12,6 +12,9 @@ struct SpecResolution {
 
     func resolve(_ decoded: inout SpecDecoder.Decoded) {
         resolveData(&decoded)
+        if decoded.spec.data.folds == 1 {
+            report(decoded, "data.folds", "must be 0 (the single validation split) or at least 2, got 1")
+        }
         if case .file(let path) = decoded.spec.backbone.weights, !fileExists(path) {
             report(decoded, "backbone.weights", "must be imagenet, random, random:SEED or an existing weights file, got '\(path)' "
                    + "(paths are relative to the working directory)" + didYouMean(path, ["imagenet", "random"]))

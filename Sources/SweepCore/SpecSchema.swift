@@ -88,7 +88,17 @@ enum SpecSchema {
                     meaning: "seed of the train/validation split"),
             SpecKey(path: "data.stratified", reading: .flag { $0.data.stratified = $1 }, defaultText: "false",
                     meaning: "iterative stratification (Sechidis et al. 2011, rows visited in a seeded random order) "
-                        + "instead of torch's random_split (the notebook's)"),
+                        + "instead of torch's random_split (the notebook's); also for the test split and the folds"),
+            SpecKey(path: "data.test", reading: .value(.real(lower: Bound(value: 0, inclusive: true), upper: Bound(value: 1, inclusive: false))) {
+                        $0.data.test = $1.number ?? $0.data.test
+                    },
+                    defaultText: "0",
+                    meaning: "share of the images held out as a test split, carved first (seeded by split_seed, recorded in "
+                        + "split.json): no trial sees it; only the chosen configuration is evaluated on it, into final.json. 0: none"),
+            SpecKey(path: "data.folds", reading: .value(.integer(min: 0)) { $0.data.folds = $1.integer }, defaultText: "0",
+                    meaning: "k >= 2: k-fold cross-validation of the non-test images (seeded by split_seed, stratified "
+                        + "when stratified is true) replacing the validation split; every configuration runs once per fold "
+                        + "(and repeat). 0: the single validation split"),
             SpecKey(path: "backbone", reading: .section(shorthand: nil), defaultText: "", meaning: "the frozen trunk whose features are cached"),
             SpecKey(path: "backbone.name", reading: .value(.choice(["resnet50"])) { $0.backbone.name = $1.string ?? $0.backbone.name },
                     defaultText: "resnet50", meaning: "the trunk"),
@@ -142,7 +152,17 @@ enum SpecSchema {
                     },
                     defaultText: "600", meaning: "seconds a trial attempt may run before its worker is killed"),
             SpecKey(path: "keep", reading: .value(.integer(min: 1)) { $0.keep = $1.integer }, defaultText: "1",
-                    meaning: "checkpoints kept: the heads of the `keep` best complete trials, in checkpoints/<id>/ (best links the first)"),
+                    meaning: "checkpoints kept: the heads of every run of the `keep` best configurations, in checkpoints/<id>/ "
+                        + "(best links the refit model or the chosen configuration's best run)"),
+            SpecKey(path: "repeats", reading: .value(.integer(min: 1)) { $0.repeats = $1.integer }, defaultText: "1",
+                    meaning: "runs of every configuration (and fold), each with its own seed derived from seed and the "
+                        + "repeat index (repeat 0 uses seed); raising it on a finished sweep runs only the new repeats"),
+            SpecKey(path: "rank_by", reading: .choice(SweepSpec.RankBy.self) { $0.rankBy = $1 }, defaultText: "mean",
+                    meaning: "what ranks the configurations in leaderboard.csv: mean (the mean objective over their runs) "
+                        + "or lower_bound (the cautious end of its 95% t interval: lower for max, upper for min)"),
+            SpecKey(path: "refit", reading: .flag { $0.refit = $1 }, defaultText: "true when repeats or data.folds > 1",
+                    meaning: "true: train the chosen configuration once more on all non-test images for its mean best "
+                        + "epoch count, and make that model best/; false: best/ is the chosen configuration's best run"),
         ]
         keys += executorKeys
         return keys

@@ -72,7 +72,14 @@ extension SweepSpec {
         let encoded = try YAMLEncoder().encode(self)
         guard let node = try Yams.compose(yaml: encoded) else { return encoded }
         let exact = try Yams.compose(yaml: String(decoding: try JSONEncoder().encode(self), as: UTF8.self))
-        return try Yams.serialize(node: SweepSpec.plainNumbers(node, exact: exact))
+        var plain = SweepSpec.plainNumbers(node, exact: exact)
+        // `train.threshold: tune` is a spec setting, not a training one (the runs keep 0.5)
+        if thresholdTune, case .mapping(var top) = plain, case .mapping(var train)? = top["train"] {
+            train["threshold"] = Node("tune")
+            top["train"] = .mapping(train)
+            plain = .mapping(top)
+        }
+        return try Yams.serialize(node: plain)
     }
 
     /// `node` with every float written in plain form, its digits from the same place of `exact`.

@@ -24,6 +24,28 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     public var keep: Int = 1
     /// Where the trials and the feature extraction run.
     public var executor = ExecutorSpec()
+    /// Runs per configuration and fold, each with its own seed (repeat 0 uses `seed`).
+    public var repeats: Int = 1
+    /// What ranks the configurations: the mean objective over their runs, or the cautious end of
+    /// its 95% interval.
+    public var rankBy: RankBy = .mean
+    /// Train the chosen configuration once more on all non-test rows (`best/` is that model);
+    /// nil: true when `repeats` or `data.folds` is above 1.
+    public var refit: Bool?
+    /// `train.threshold: tune`: per-class thresholds maximising each class's F1 on the chosen
+    /// configuration's validation predictions (not part of any id: it chooses after training).
+    public var thresholdTune: Bool = false
+
+    /// How the configurations are ranked.
+    public enum RankBy: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The mean objective over the runs.
+        case mean
+        /// The cautious end of the 95% t interval of the mean (lower for max, upper for min).
+        case lowerBound = "lower_bound"
+    }
+
+    /// Whether the chosen configuration is trained again on all non-test rows.
+    public var refitsChosen: Bool { refit ?? (repeats > 1 || data.folds > 1) }
 
     /// A spec with every other setting at its default.
     public init(name: String, workers: Int) {
@@ -36,6 +58,9 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         case trialTimeout = "trial_timeout"
         case keep
         case executor
+        case repeats
+        case rankBy = "rank_by"
+        case refit
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -51,6 +76,9 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         try c.encode(trialTimeout, forKey: .trialTimeout)
         try c.encode(keep, forKey: .keep)
         try c.encode(executor, forKey: .executor)
+        try c.encode(repeats, forKey: .repeats)
+        try c.encode(rankBy, forKey: .rankBy)
+        try c.encodeIfPresent(refit, forKey: .refit)   // left out: the default (true with repeats or folds)
     }
 
     /// The swept parameters' names, in grid order (the leaderboard's parameter columns).
@@ -81,6 +109,10 @@ public struct DataSpec: Sendable, Hashable, Codable {
     public var splitSeed: Int = 0
     /// Iterative stratification instead of a random split.
     public var stratified: Bool = false
+    /// Folds of the non-test rows (k >= 2) replacing the single validation split; 0: none.
+    public var folds: Int = 0
+    /// Fraction of the images held out as a test split, carved first; 0: none.
+    public var test: Double = 0
 
     /// The defaults.
     public init() {}
@@ -91,6 +123,20 @@ public struct DataSpec: Sendable, Hashable, Codable {
         case validation
         case splitSeed = "split_seed"
         case stratified
+        case folds, test
+    }
+
+    /// Reads records written before `folds` and `test` existed (none of either).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(Format.self, forKey: .format)
+        path = try c.decode(String.self, forKey: .path)
+        synthesizeIfMissing = try c.decodeIfPresent(Bool.self, forKey: .synthesizeIfMissing) ?? false
+        validation = try c.decode(Double.self, forKey: .validation)
+        splitSeed = try c.decode(Int.self, forKey: .splitSeed)
+        stratified = try c.decodeIfPresent(Bool.self, forKey: .stratified) ?? false
+        folds = try c.decodeIfPresent(Int.self, forKey: .folds) ?? 0
+        test = try c.decodeIfPresent(Double.self, forKey: .test) ?? 0
     }
 }
 

@@ -156,7 +156,9 @@ enum TrainParameters {
         TrainParameter("loss", "train.loss.name", .lossName, default: "bce",
                        "the loss plugin (sweep plugins lists them)") { $0.loss.name = $1.string ?? $0.loss.name },
         TrainParameter("threshold", "train.threshold", .real(lower: positive, upper: belowOne), default: "0.5",
-                       "a class is predicted when its probability is > threshold") { $0.threshold = $1.number ?? 0 },
+                       "a class is predicted when its probability is > threshold; or the word tune: the runs use 0.5 and the "
+                           + "chosen model gets per-class thresholds maximising each class's F1 on its validation predictions "
+                           + "(pooled out-of-fold with data.folds), used by sweep predict and the test evaluation") { $0.threshold = $1.number ?? 0 },
     ]
 
     /// The parameter a grid key names: a fixed one by any spelling, or `loss.<p>` /

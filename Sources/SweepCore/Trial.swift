@@ -40,6 +40,7 @@ public struct TrialConfig: Sendable, Hashable, Codable {
     public var id: String {
         struct DataIdentity: Encodable {
             var format: String, path: String, validation: Double, split_seed: Int, stratified: Bool
+            var test: Double?   // nil (no test split) is left out, so sweeps without one keep their ids
         }
         struct BackboneIdentity: Encodable {
             var name: String, weights: String
@@ -52,7 +53,8 @@ public struct TrialConfig: Sendable, Hashable, Codable {
         let identity = Identity(
             train: train, seed: seed,
             data: DataIdentity(format: data.format.rawValue, path: data.path, validation: data.validation,
-                               split_seed: data.splitSeed, stratified: data.stratified),
+                               split_seed: data.splitSeed, stratified: data.stratified,
+                               test: data.test > 0 ? data.test : nil),
             backbone: BackboneIdentity(name: backbone.name, weights: backbone.weights.description,
                                        precision: backbone.precision == .fp32 ? nil : backbone.precision.rawValue),
             plugin_code: pluginCode)
@@ -64,23 +66,56 @@ public struct TrialConfig: Sendable, Hashable, Codable {
     }
 }
 
-/// One point of the grid: its id, its place in the plan, its swept values and its full config.
+/// The ids and seeds of a configuration's runs: a configuration (a point of the grid) runs once
+/// per repeat and fold. Repeat 0 without folds is the run sweep made before repeats existed:
+/// its id is the configuration's and its seed the sweep's, so old results folders resume.
+public enum RunIdentity {
+    /// The seed of repeat `r`: `base` for repeat 0, else 31 bits of SHA-256(`seed <base> repeat <r>`).
+    public static func seed(base: Int, repeat r: Int) -> Int {
+        guard r > 0 else { return base }
+        let hex = ContentHasher.sha256Hex(Data("seed \(base) repeat \(r)".utf8))
+        return Int(UInt32(hex.prefix(8), radix: 16) ?? 0) & 0x7fff_ffff
+    }
+
+    /// The id of repeat `r`, fold `fold` of `folds` of the configuration `configuration`: the
+    /// configuration id for repeat 0 without folds, else the first 12 hex digits of
+    /// SHA-256(`<configuration> repeat <r> fold <f> of <folds>`).
+    public static func id(configuration: String, repeat r: Int, fold: Int?, folds: Int) -> String {
+        guard r > 0 || fold != nil else { return configuration }
+        let text = "\(configuration) repeat \(r)" + (fold.map { " fold \($0) of \(folds)" } ?? "")
+        return String(ContentHasher.sha256Hex(Data(text.utf8)).prefix(12))
+    }
+}
+
+/// One run of the plan: a point of the grid (its configuration) at one repeat and fold, with
+/// its id, its place in the plan, its swept values and its full config (the repeat's seed).
 public struct Trial: Sendable, Hashable, Codable {
-    /// 12 hex digits, see `TrialConfig.id`.
+    /// 12 hex digits, see `RunIdentity.id`.
     public var id: String
-    /// 0-based position in the plan (grid order: first key slowest, last key fastest).
+    /// 0-based position in the plan (grid order: first key slowest, last key fastest; then
+    /// repeat, then fold).
     public var index: Int
     /// The swept parameters' values, in grid order.
     public var parameters: [SweptParameter]
     /// The fully resolved settings handed to a worker.
     public var config: TrialConfig
+    /// The configuration's id (`TrialConfig.id` at the sweep's seed).
+    public var configID: String
+    /// 0-based repeat.
+    public var `repeat`: Int
+    /// 0-based fold, nil without cross-validation.
+    public var fold: Int?
 
-    /// A trial from its parts.
-    public init(id: String, index: Int, parameters: [SweptParameter], config: TrialConfig) {
+    /// A run from its parts (repeat 0 of its configuration, no fold, unless given).
+    public init(id: String, index: Int, parameters: [SweptParameter], config: TrialConfig,
+                configID: String? = nil, repeat r: Int = 0, fold: Int? = nil) {
         self.id = id
         self.index = index
         self.parameters = parameters
         self.config = config
+        self.configID = configID ?? id
+        self.repeat = r
+        self.fold = fold
     }
 
     /// The swept values by parameter name (for `TrialRecord.parameters`).
@@ -116,10 +151,15 @@ public struct SweepPlan: Sendable {
         return ""
     }
 
-    /// `54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)`, or `1 trial` without a grid.
+    /// `54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)`, or `1 trial` without a grid; with
+    /// repeats or folds `… (54 configurations × 3 repeats × 5 folds …)`.
     public var summary: String {
         let count = "\(trials.count) trial" + (trials.count == 1 ? "" : "s")
-        guard !spec.grid.isEmpty else { return count }
-        return count + " (" + spec.grid.map { "\($0.name) \($0.values.count)" }.joined(separator: " × ") + ")"
+        var parts: [String] = []
+        if !spec.grid.isEmpty { parts.append(spec.grid.map { "\($0.name) \($0.values.count)" }.joined(separator: " × ")) }
+        if spec.repeats > 1 { parts.append("\(spec.repeats) repeats") }
+        if spec.data.folds > 1 { parts.append("\(spec.data.folds) folds") }
+        guard !parts.isEmpty else { return count }
+        return count + " (" + parts.joined(separator: "; ") + ")"
     }
 }

@@ -125,12 +125,22 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     /// The shared suite's failures (`loss x: gradient: ...`) of the plugins this trial used,
     /// when the sweep was run with `--allow-failing-plugins`; nil when they all passed.
     public let pluginCheckFailures: [String]?
+    /// The configuration this run belongs to (`Trial.configID`); records written before
+    /// repeats existed read as their own configuration.
+    public let configID: String
+    /// 0-based repeat (0 in older records).
+    public let `repeat`: Int
+    /// 0-based fold, nil without cross-validation.
+    public let fold: Int?
 
     /// A record from its fields.
     public init(id: String, parameters: [String: SweptValue], config: TrialConfig, seed: Int, state: TrialState,
                 epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, attempts: Int,
                 failure: TrialFailure?, timings: TrialTimings, workerPID: Int32?,
-                pluginCheckFailures: [String]? = nil) {
+                pluginCheckFailures: [String]? = nil, configID: String? = nil, repeat r: Int = 0, fold: Int? = nil) {
+        self.configID = configID ?? id
+        self.repeat = r
+        self.fold = fold
         self.id = id
         self.parameters = parameters
         self.config = config
@@ -151,6 +161,28 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         case bestEpoch = "best_epoch"
         case workerPID = "worker_pid"
         case pluginCheckFailures = "plugin_check_failures"
+        case configID = "config_id"
+        case `repeat`, fold
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        parameters = try c.decode([String: SweptValue].self, forKey: .parameters)
+        config = try c.decode(TrialConfig.self, forKey: .config)
+        seed = try c.decode(Int.self, forKey: .seed)
+        state = try c.decode(TrialState.self, forKey: .state)
+        epochs = try c.decode([EpochMetrics].self, forKey: .epochs)
+        bestEpoch = try c.decodeIfPresent(Int.self, forKey: .bestEpoch)
+        objective = try c.decodeIfPresent(Double.self, forKey: .objective)
+        attempts = try c.decode(Int.self, forKey: .attempts)
+        failure = try c.decodeIfPresent(TrialFailure.self, forKey: .failure)
+        timings = try c.decode(TrialTimings.self, forKey: .timings)
+        workerPID = try c.decodeIfPresent(Int32.self, forKey: .workerPID)
+        pluginCheckFailures = try c.decodeIfPresent([String].self, forKey: .pluginCheckFailures)
+        configID = try c.decodeIfPresent(String.self, forKey: .configID) ?? id
+        self.repeat = try c.decodeIfPresent(Int.self, forKey: .repeat) ?? 0
+        fold = try c.decodeIfPresent(Int.self, forKey: .fold)
     }
 
     /// The epoch metrics at `bestEpoch`.

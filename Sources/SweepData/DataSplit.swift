@@ -33,6 +33,72 @@ public struct DataSplit: Codable, Equatable, Sendable {
     public var trainFiles: [String]
     /// Image paths of the validation rows.
     public var validationFiles: [String]
+    /// The test fraction t carved first (int(N * t) images); 0: no test split.
+    public var testFraction: Double = 0
+    /// 0-based test rows: no trial sees them (empty without a test split).
+    public var testIndices: [Int] = []
+    /// Image paths of the test rows.
+    public var testFiles: [String] = []
+    /// With cross-validation, the validation rows of each fold (they partition `trainIndices`,
+    /// which then holds every non-test row, and `validationIndices` is empty); nil without.
+    public var folds: [[Int]]? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case method, seed, validationFraction, imageCount, labelsFile, isSynthetic, recipe, trainIndices, validationIndices,
+             trainFiles, validationFiles, testFraction, testIndices, testFiles, folds
+    }
+
+    /// A split from its parts.
+    public init(method: Method, seed: UInt64, validationFraction: Double, imageCount: Int, labelsFile: String,
+                isSynthetic: Bool, recipe: String, trainIndices: [Int], validationIndices: [Int], trainFiles: [String],
+                validationFiles: [String], testFraction: Double = 0, testIndices: [Int] = [], testFiles: [String] = [],
+                folds: [[Int]]? = nil) {
+        self.method = method
+        self.seed = seed
+        self.validationFraction = validationFraction
+        self.imageCount = imageCount
+        self.labelsFile = labelsFile
+        self.isSynthetic = isSynthetic
+        self.recipe = recipe
+        self.trainIndices = trainIndices
+        self.validationIndices = validationIndices
+        self.trainFiles = trainFiles
+        self.validationFiles = validationFiles
+        self.testFraction = testFraction
+        self.testIndices = testIndices
+        self.testFiles = testFiles
+        self.folds = folds
+    }
+
+    /// Reads split files written before test splits and folds existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decode(Method.self, forKey: .method)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        validationFraction = try c.decode(Double.self, forKey: .validationFraction)
+        imageCount = try c.decode(Int.self, forKey: .imageCount)
+        labelsFile = try c.decode(String.self, forKey: .labelsFile)
+        isSynthetic = try c.decode(Bool.self, forKey: .isSynthetic)
+        recipe = try c.decode(String.self, forKey: .recipe)
+        trainIndices = try c.decode([Int].self, forKey: .trainIndices)
+        validationIndices = try c.decode([Int].self, forKey: .validationIndices)
+        trainFiles = try c.decode([String].self, forKey: .trainFiles)
+        validationFiles = try c.decode([String].self, forKey: .validationFiles)
+        testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction) ?? 0
+        testIndices = try c.decodeIfPresent([Int].self, forKey: .testIndices) ?? []
+        testFiles = try c.decodeIfPresent([String].self, forKey: .testFiles) ?? []
+        folds = try c.decodeIfPresent([[Int]].self, forKey: .folds)
+    }
+
+    /// Every row a trial may see: the training and validation rows (all but the test rows).
+    public var nonTestIndices: [Int] { trainIndices + validationIndices }
+
+    /// The (train, validation) rows of fold `fold`, or of the single split when `fold` is nil.
+    public func rows(fold: Int?) -> (train: [Int], validation: [Int]) {
+        guard let fold, let folds, folds.indices.contains(fold) else { return (trainIndices, validationIndices) }
+        let held = Set(folds[fold])
+        return (trainIndices.filter { !held.contains($0) }, folds[fold])
+    }
 
     /// Splits `dataset` with `method`.
     public static func make(_ dataset: LabelledImages, method: Method, validationFraction f: Double,
@@ -75,10 +141,14 @@ public struct DataSplit: Codable, Equatable, Sendable {
     }
 
     /// CSV `index,filename,subset` with one row per image in the order of the split
-    /// (training rows first), written by `CSVWriter` (RFC 4180).
+    /// (training rows first, then validation, then test), written by `CSVWriter` (RFC 4180).
+    /// With folds a non-test row's subset is its fold, `fold0`, `fold1`, ...
     public func csv() -> String {
-        let rows = zip(trainIndices, trainFiles).map { ["\($0)", $1, "train"] }
+        var foldOf: [Int: Int] = [:]
+        for (f, rows) in (folds ?? []).enumerated() { for r in rows { foldOf[r] = f } }
+        let rows = zip(trainIndices, trainFiles).map { ["\($0)", $1, foldOf[$0].map { "fold\($0)" } ?? "train"] }
             + zip(validationIndices, validationFiles).map { ["\($0)", $1, "validation"] }
+            + zip(testIndices, testFiles).map { ["\($0)", $1, "test"] }
         return CSVWriter(header: ["index", "filename", "subset"]).document(rows)
     }
 

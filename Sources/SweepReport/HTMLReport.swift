@@ -92,7 +92,8 @@ public enum HTMLReport {
         let stateColumn = table.header.firstIndex(of: "state")
         let objectiveColumn = table.header.firstIndex(of: "val_" + model.objective.metric)
         var body = "<p class=\"note\">One row per configuration, ranked by \(HTML.escape(model.objective.label)) (complete trials first). "
-            + "Click a column to sort by it. The same cells as <code>leaderboard.csv</code>.</p>"
+            + "Click a column to sort by it. The same cells as <code>runs.csv</code> (one row per run; <code>leaderboard.csv</code> "
+            + "has one per configuration, mean ± sd over its runs).</p>"
         body += "<div class=\"scroll\"><table id=\"leaderboard\" class=\"sortable data\"><thead><tr>"
         for (k, name) in table.header.enumerated() {
             body += "<th scope=\"col\"\(k == objectiveColumn ? " class=\"objective\"" : "")>\(HTML.escape(name))</th>"

@@ -129,7 +129,7 @@ public final class ReportReader: @unchecked Sendable {
 
     private func loadChosen(_ context: WorkerContext?, records: [TrialRecord]) -> ChosenModel? {
         guard let id = store.bestTrialID else { return nil }
-        let folder = store.checkpointPath(id)
+        let folder = id == "refit" ? store.refitPath : store.checkpointPath(id)
         let stamp = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + Checkpoint.cardFile))?[.modificationDate]
         let key = "\(id) \(String(describing: stamp)) \(context != nil)"
         if let chosen, chosen.key == key { return chosen.model }
@@ -143,7 +143,7 @@ public final class ReportReader: @unchecked Sendable {
     static func readChosen(folder: String, id: String, context: WorkerContext?) -> ChosenModel? {
         guard let card = try? Checkpoint.readCard(folder) else { return nil }
         let classes = card.classNames.count
-        let thresholds = [Double](repeating: card.threshold, count: classes)
+        let thresholds = card.classThresholds   // tuned per class (threshold: tune), or the card's one
         var evaluation: ValidationEvaluation?
         if let scores = try? ValidationScores.read(from: folder), let context, scores.classes == classes,
            scores.rows.allSatisfy({ $0 >= 0 && ($0 + 1) * classes <= context.targets.count }) {
@@ -151,7 +151,14 @@ public final class ReportReader: @unchecked Sendable {
             evaluation = ValidationEvaluation(scores: scores.scores, targets: targets, rows: scores.rows.count,
                                               thresholds: thresholds)
         }
+        let selection = card.selection.map { s in
+            (s.model == "refit" ? "refit on every non-test image for \(s.refitEpochs ?? 0) epochs" : "the best run")
+                + " of configuration \(s.configuration): \(s.objective) "
+                + (s.mean.map { String(format: "%.4f", $0) } ?? "-") + (s.sd.map { String(format: " ± %.4f", $0) } ?? "")
+                + " over \(s.runs) run(s)" + (card.thresholds == nil ? "" : "; thresholds tuned per class")
+        }
         return ChosenModel(id: id, classNames: card.classNames, thresholds: thresholds, bestEpoch: card.trial.bestEpoch,
-                           parameters: card.trial.parameters, validation: card.trial.validation, evaluation: evaluation)
+                           parameters: card.trial.parameters, validation: card.trial.validation, evaluation: evaluation,
+                           test: card.selection?.test, selection: selection)
     }
 }

@@ -113,7 +113,9 @@ public enum TerminalReport {
     }
 
     static func chosenModel(_ chosen: ChosenModel, _ model: ReportModel, _ options: Options) -> [String] {
-        var out = wrap("chosen model: best/ -> checkpoints/\(chosen.id)" + (chosen.bestEpoch.map { ", epoch \($0)" } ?? ""), options.width)
+        var out = wrap("chosen model: best/ -> \(chosen.id == "refit" ? "refit" : "checkpoints/" + chosen.id)"
+                       + (chosen.bestEpoch.map { ", epoch \($0)" } ?? ""), options.width)
+        if let selection = chosen.selection { out.append(contentsOf: wrap("  " + selection, options.width, indent: 4)) }
         let metrics = chosen.validation.keys.sorted().map { "\($0) \(Format.fixed(chosen.validation[$0]))" }
         out.append(contentsOf: wrap("  validation: " + metrics.joined(separator: ", "), options.width, indent: 4))
         if let test = chosen.test {

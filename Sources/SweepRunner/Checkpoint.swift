@@ -27,6 +27,42 @@ public struct ModelCard: Codable, Sendable {
     public var trial: TrialInfo
     /// The head as PyTorch builds it (nil in cards written before it was recorded).
     public var pytorch: PyTorchLayout? = nil
+    /// Per-class thresholds (class order) when they were tuned (`train.threshold: tune`);
+    /// they replace `threshold`. Nil: every class uses `threshold`.
+    public var thresholds: [Double]? = nil
+    /// How this model was chosen, written on the chosen model (`best/`) at the end of a sweep.
+    public var selection: Selection? = nil
+
+    /// The threshold of each class: `thresholds` when tuned, else `threshold` for all.
+    public var classThresholds: [Double] {
+        if let thresholds, thresholds.count == classNames.count { return thresholds }
+        return Array(repeating: threshold, count: classNames.count)
+    }
+
+    /// How the chosen model was chosen and how it did.
+    public struct Selection: Codable, Sendable, Equatable {
+        /// `refit` (trained again on every non-test row) or `best_run` (the configuration's best run).
+        public var model: String
+        /// The configuration's id.
+        public var configuration: String
+        /// The objective's label, e.g. `val f1_samples`.
+        public var objective: String
+        /// Runs the statistics are over.
+        public var runs: Int
+        /// Mean objective over them.
+        public var mean: Double?
+        /// Its standard deviation (ddof 1; nil for one run).
+        public var sd: Double?
+        /// Epochs of the refit (its configuration's mean best epoch count, rounded).
+        public var refitEpochs: Int?
+        /// This model's metrics on the held-out test split at its thresholds (nil: no test split).
+        public var test: [String: Double]?
+
+        enum CodingKeys: String, CodingKey {
+            case model, configuration, objective, runs, mean, sd, test
+            case refitEpochs = "refit_epochs"
+        }
+    }
 
     /// The head's exact PyTorch layout: `nn.Sequential` modules by index (the keys of
     /// `head.safetensors`), a Python expression building it, and how outputs become labels.

@@ -63,9 +63,10 @@ public enum DataPreparation {
         return try DataSets.load(spec.path, format: LabelledImages.Format(rawValue: spec.format.rawValue))
     }
 
-    /// The train/validation split `spec` asks for.
+    /// The test, train/validation or fold split `spec` asks for.
     public static func split(_ dataset: LabelledImages, _ spec: DataSpec) throws -> DataSplit {
         try DataSplit.make(dataset, method: spec.stratified ? .iterativeStratification : .random,
-                           validationFraction: spec.validation, seed: UInt64(spec.splitSeed))
+                           validationFraction: spec.validation, seed: UInt64(spec.splitSeed),
+                           testFraction: spec.test, folds: spec.folds)
     }
 }

@@ -34,9 +34,11 @@ public enum PlanCheck {
     public static func check(_ plan: SweepPlan, dataset: LabelledImages, split: DataSplit, catalog: PluginCatalog) -> Findings {
         var findings = Findings()
         let c = dataset.classCount
-        let parts = [Part(name: "training", indices: split.trainIndices, targets: dataset.targets, classes: c,
+        // with folds, the first fold's parts stand for all (each is a stratified or random share)
+        let rows = split.rows(fold: split.folds == nil ? nil : 0)
+        let parts = [Part(name: "training", indices: rows.train, targets: dataset.targets, classes: c,
                           classNames: dataset.classNames),
-                     Part(name: "validation", indices: split.validationIndices, targets: dataset.targets, classes: c,
+                     Part(name: "validation", indices: rows.validation, targets: dataset.targets, classes: c,
                           classNames: dataset.classNames)]
         checkLosses(plan, dataset: dataset, training: parts[0], catalog: catalog, into: &findings)
 

@@ -17,8 +17,14 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// `trials.jsonl`.
     public var trialsPath: String { directory + "/trials.jsonl" }
-    /// `leaderboard.csv`.
+    /// `leaderboard.csv`: one row per configuration.
     public var leaderboardPath: String { directory + "/leaderboard.csv" }
+    /// `runs.csv`: one row per run.
+    public var runsPath: String { directory + "/runs.csv" }
+    /// `final.json`: the chosen configuration, its thresholds, its refit and its test result.
+    public var finalPath: String { directory + "/final.json" }
+    /// `refit/`: the chosen configuration trained on every non-test row.
+    public var refitPath: String { directory + "/refit" }
     /// `checkpoints/`.
     public var checkpointsPath: String { directory + "/checkpoints" }
     /// `best`, the link to the best checkpoint.
@@ -66,7 +72,7 @@ public final class ResultsStore: @unchecked Sendable {
         let previous = try WorkerContext.read(contextPath)
         if previous.cacheKey != context.cacheKey || previous.classNames != context.classNames
             || previous.targets != context.targets || previous.trainIndices != context.trainIndices
-            || previous.validationIndices != context.validationIndices {
+            || previous.validationIndices != context.validationIndices || previous.folds != context.folds {
             throw FileError(path: directory, reason: "holds trials computed on other features, labels or another split "
                 + "(the data, the trunk weights or the split changed since). Move the folder away or give the sweep another name.")
         }
@@ -127,6 +133,36 @@ public final class ResultsStore: @unchecked Sendable {
         try DurableFiles.writeAtomically(Data(csv.utf8), to: leaderboardPath)
     }
 
+    /// Rewrites `runs.csv` atomically.
+    public func writeRuns(_ csv: String) throws {
+        try DurableFiles.writeAtomically(Data(csv.utf8), to: runsPath)
+    }
+
+    /// Like `reconcileBest(ranked:keep:)`, keeping the checkpoints of the runs in `keeping`
+    /// (every run of the best configurations) and pointing `best` at the first of them.
+    @discardableResult
+    public func reconcileBest(ranked: [TrialRecord], keeping: Set<String>) throws -> String? {
+        let fm = FileManager.default
+        let kept = ranked.filter { $0.state == .complete && keeping.contains($0.id) && fm.fileExists(atPath: checkpointPath($0.id)) }
+        let keptIDs = Set(kept.map(\.id))
+        let best = kept.first
+        if let best {
+            if bestTrialID != best.id { try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id) }
+        } else if bestTrialID != nil {
+            unlink(bestPath)
+        }
+        for record in ranked where !keptIDs.contains(record.id) {
+            let path = checkpointPath(record.id)
+            if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
+        }
+        return best?.id
+    }
+
+    /// Points `best` at the refit model (`refit/`).
+    public func pointBestAtRefit() throws {
+        try DurableFiles.replaceSymlink(bestPath, pointingTo: "refit")
+    }
+
     /// The trial `best` points at, if any.
     public var bestTrialID: String? {
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: bestPath) else { return nil }
@@ -144,21 +180,8 @@ public final class ResultsStore: @unchecked Sendable {
     @discardableResult
     public func reconcileBest(ranked: [TrialRecord], keep: Int = 1) throws -> String? {
         let fm = FileManager.default
-        let kept = ranked.filter { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }.prefix(max(1, keep))
-        let best = kept.first
-        let keptIDs = Set(kept.map(\.id))
-        if let best {
-            if bestTrialID != best.id {
-                try DurableFiles.replaceSymlink(bestPath, pointingTo: "checkpoints/" + best.id)
-            }
-        } else if bestTrialID != nil {
-            unlink(bestPath)
-        }
-        for record in ranked where !keptIDs.contains(record.id) {
-            let path = checkpointPath(record.id)
-            if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
-        }
-        return best?.id
+        let top = ranked.filter { $0.state == .complete && fm.fileExists(atPath: checkpointPath($0.id)) }.prefix(max(1, keep))
+        return try reconcileBest(ranked: ranked, keeping: Set(top.map(\.id)))
     }
 
     /// Removes checkpoint folders no finished trial owns (left by workers killed mid-write).

@@ -1,13 +1,16 @@
 import Foundation
 import SweepCore
+import SweepSelection
 import SweepTensor
 
 /// Turns worker reports into immutable trial records and keeps `results/<name>/` consistent
-/// after each one: append to `trials.jsonl`, re-point `best`, rewrite `leaderboard.csv`,
-/// refresh the status line.
+/// after each one: append to `trials.jsonl`, re-point `best`, rewrite `leaderboard.csv` (one
+/// row per configuration) and `runs.csv` (one row per run), refresh the status line.
 public actor SweepRecorder: TrialSink {
     let store: ResultsStore
     let leaderboard: Leaderboard
+    /// The configurations' leaderboard, over `leaderboard`'s runs.
+    let board: ConfigurationBoard
     let trials: [String: Trial]
     let display: StatusDisplay
     /// Accepted failures of the shared suite, by plugin name (`--allow-failing-plugins`).
@@ -17,6 +20,8 @@ public actor SweepRecorder: TrialSink {
     let started = monotonicSeconds()
     private(set) var records: [TrialRecord]
     private var recordedIDs: Set<String>
+    /// Rerun trials whose new record has not arrived (their old one is still in `records`).
+    private var awaitingRerun: Set<String>
     private var status: SweepStatus
     private var attemptStart: [String: Date] = [:]
     private var writeError: (any Error)?
@@ -26,30 +31,39 @@ public actor SweepRecorder: TrialSink {
 
     /// - Parameters:
     ///   - plan: every trial of the sweep (finished ones included).
-    ///   - existing: records already in `trials.jsonl`.
+    ///   - existing: records already in `trials.jsonl` (one per id).
+    ///   - rerunning: ids of `existing` that run again (`--rerun`): their old records stay in
+    ///     the leaderboard and `best` until the new ones replace them, so a rerun stopped
+    ///     half-way loses nothing and points `best` at nothing worse.
     ///   - pluginCheckFailures: the shared suite's failures of plugins the sweep uses, by plugin
     ///     name, accepted with `--allow-failing-plugins`; copied into the records of the trials
     ///     that use them.
     ///   - onResults: called with the ranked records after each rewrite of the leaderboard.
-    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], display: StatusDisplay,
-                pluginCheckFailures: [String: [String]] = [:], onResults: (@Sendable ([TrialRecord]) -> Void)? = nil) {
+    public init(store: ResultsStore, plan: SweepPlan, existing: [TrialRecord], rerunning: Set<String> = [],
+                display: StatusDisplay, pluginCheckFailures: [String: [String]] = [:], onResults: (@Sendable ([TrialRecord]) -> Void)? = nil) {
         self.store = store
         self.onResults = onResults
         self.pluginCheckFailures = pluginCheckFailures
         self.leaderboard = Leaderboard(plan: plan)
+        self.board = ConfigurationBoard(plan: plan)
         self.keep = plan.spec.keep
         self.trials = Dictionary(plan.trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.display = display
         let planned = Set(plan.trials.map(\.id))
         self.records = existing.filter { planned.contains($0.id) }
-        self.recordedIDs = Set(records.map(\.id))
+        self.recordedIDs = Set(records.map(\.id)).subtracting(rerunning)
+        self.awaitingRerun = Set(records.map(\.id)).intersection(rerunning)
         var status = SweepStatus(total: plan.trials.count)
-        status.done = records.count
-        status.resumed = records.count
-        status.failed = records.filter { $0.state == .failed }.count
+        let kept = records.filter { !rerunning.contains($0.id) }
+        status.done = kept.count
+        status.resumed = kept.count
+        status.failed = kept.filter { $0.state == .failed }.count
         self.status = status
-        self.status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
+        self.status.best = Self.describeBest(board.configurations(records).first, leaderboard)
     }
+
+    /// How many `--rerun` trials have not been recorded again yet.
+    public var rerunsLeft: Int { awaitingRerun.count }
 
     /// The first error writing results, if any: it stops `queue` (nothing more is handed out,
     /// since its results could not be kept).
@@ -58,14 +72,18 @@ public actor SweepRecorder: TrialSink {
     /// The queue to stop when results cannot be written.
     public func stopping(_ queue: TrialQueue) { self.queue = queue }
 
-    /// Ranked records of this sweep.
-    public var ranked: [TrialRecord] { leaderboard.ranked(records) }
+    /// Records of this sweep, best configuration's runs first (each configuration's best run first).
+    public var ranked: [TrialRecord] { board.rankedRuns(records) }
 
-    /// Writes the leaderboard and re-points `best` from the records (at start and at the end).
+    /// Writes both leaderboards and re-points `best` from the records (at start and at the
+    /// end): the checkpoints of every run of the `keep` best configurations are kept, `best`
+    /// links the best configuration's best run (until the final evaluation links its refit).
     public func refresh() throws {
-        let ranked = leaderboard.ranked(records)
-        try store.reconcileBest(ranked: ranked, keep: keep)
-        try store.writeLeaderboard(leaderboard.csv(records))
+        let configurations = board.configurations(records)
+        let ranked = configurations.flatMap(\.runs)
+        try store.reconcileBest(ranked: ranked, keeping: Set(configurations.prefix(max(1, keep)).flatMap(\.runs).map(\.id)))
+        try store.writeLeaderboard(board.csv(records))
+        try store.writeRuns(leaderboard.csv(records))
         onResults?(ranked)
     }
 
@@ -137,7 +155,8 @@ public actor SweepRecorder: TrialSink {
                            state: state, epochs: epochs, bestEpoch: bestEpoch, objective: objective,
                            attempts: ticket.attempt, failure: failure,
                            timings: TrialTimings(start: start, end: end, seconds: end.timeIntervalSince(start)),
-                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted)
+                           workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted,
+                           configID: trial.configID, repeat: trial.repeat, fold: trial.fold)
     }
 
     /// Appends the records not yet recorded (one sync), then rewrites the leaderboard once.
@@ -148,7 +167,9 @@ public actor SweepRecorder: TrialSink {
         guard !fresh.isEmpty else { return }
         do {
             try store.append(fresh)
-            records += fresh
+            let replaced = Set(fresh.map(\.id))  // a rerun's new record replaces its old one
+            records = records.filter { !replaced.contains($0.id) } + fresh
+            awaitingRerun.subtract(replaced)
             recordedIDs.formUnion(fresh.map(\.id))
             try refresh()
         } catch {
@@ -156,9 +177,9 @@ public actor SweepRecorder: TrialSink {
             display.log("error: cannot write results, stopping the sweep: \(error)")
             await queue?.stop()
         }
-        status.done = records.count
-        status.failed = records.filter { $0.state == .failed }.count
-        status.best = Self.describeBest(leaderboard.ranked(records).first, leaderboard)
+        status.done = records.count - awaitingRerun.count
+        status.failed = records.filter { $0.state == .failed && !awaitingRerun.contains($0.id) }.count
+        status.best = Self.describeBest(board.configurations(records).first, leaderboard)
         for (i, record) in fresh.enumerated() {
             display.log(Self.describe(record, leaderboard) + "  [\(status.done - fresh.count + i + 1)/\(status.total)]")
         }
@@ -187,10 +208,12 @@ public actor SweepRecorder: TrialSink {
         }
     }
 
-    static func describeBest(_ r: TrialRecord?, _ board: Leaderboard) -> String? {
-        guard let r, r.state == .complete, let v = r.objective else { return nil }
+    /// The best configuration: its objective's mean (± sd over its runs when it has several).
+    static func describeBest(_ c: ConfigurationResult?, _ board: Leaderboard) -> String? {
+        guard let c, let r = c.completeRuns.first, let mean = c.objective.mean else { return nil }
         let params = parameters(r, board)
-        return "\(board.objective.metric) \(String(format: "%.4f", v))" + (params.isEmpty ? "" : " (\(params))")
+        let value = c.objective.n > 1 ? c.objective.text : String(format: "%.4f", mean)
+        return "\(board.objective.metric) \(value)" + (params.isEmpty ? "" : " (\(params))")
     }
 }
 

@@ -90,11 +90,14 @@ public struct SweepRun {
         let workers = min(spec.workers, max(1, plan.trials.count))
         var context = WorkerContext(
             sweep: spec.name, cacheDirectory: cache.directory.path, cacheKey: key.value,
-            classNames: data.dataset.classNames, targets: data.dataset.targets,
+            classNames: data.dataset.classNames,
+            // test labels never reach a worker: the test rows' targets are zeros there
+            targets: WorkerContext.blankingTest(data.dataset.targets, classes: data.dataset.classCount, testRows: split.testIndices),
             trainIndices: split.trainIndices, validationIndices: split.validationIndices,
             checkpointsDirectory: store.checkpointsPath, blasThreads: 1, weights: trunk.source.description,
             weightsIdentity: trunk.identity, preprocessing: .imagenet, dataDescription: data.description,
             pluginCheckFailures: pluginCheckFailures.isEmpty ? nil : pluginCheckFailures)
+        context.folds = split.folds
         // Refused before minutes of feature extraction, not after.
         try store.checkCompatible(context)
         let lock = try store.openForRun()
@@ -134,13 +137,18 @@ public struct SweepRun {
                                                          pluginCheckFailures: pluginCheckFailures).utf8),
                                          to: store.directory + "/ABOUT.txt")
 
-        let recorder = SweepRecorder(store: store, plan: plan, existing: existing, display: display,
+        let recorder = SweepRecorder(store: store, plan: plan, existing: records, rerunning: rerunIDs, display: display,
                                      pluginCheckFailures: pluginCheckFailures, onResults: onResults)
         store.removeOrphanCheckpoints(finished: finished.union(rerunIDs), keep: store.bestTrialID, inFlight: await executor.inFlight())
         try await recorder.refresh()
+        let final = FinalEvaluation(plan: plan, store: store, context: context, catalog: catalog, testRows: split.testIndices,
+                                    testTargets: split.testIndices.flatMap { row in
+                                        data.dataset.targets[(row * data.dataset.classCount)..<((row + 1) * data.dataset.classCount)]
+                                    }, log: log)
         if remaining.isEmpty {
             interrupt.exitImmediately(saying: nil)
             log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
+            try await finish(final, recorder: recorder)
             return .nothingToDo
         }
         if !finished.isEmpty { log("resuming: \(plan.trials.count - remaining.count) of \(plan.trials.count) trials already finished") }
@@ -161,12 +169,25 @@ public struct SweepRun {
         watcher.cancel()
         display.finish()
         if interrupt.fired {
-            log("interrupted: \(executor.afterInterrupt); \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). Run the same command again to continue.")
+            let left = await recorder.rerunsLeft
+            log("interrupted: \(executor.afterInterrupt); \(await recorder.records.count) finished trial(s) are kept in \(store.trialsPath). "
+                + (left == 0 ? "Run the same command again to continue."
+                   : "\(left) trial(s) named by --rerun did not run again and keep their earlier records; "
+                     + "the same command would rerun every trial it names, `sweep run` without --rerun keeps them."))
             return .interrupted
         }
         if case .failure(let error) = result { throw error }
         if let error = await recorder.failure { throw error }
+        try await finish(final, recorder: recorder)
         return .finished
+    }
+
+    /// The final evaluation of the chosen configuration, when the sweep has one (`final.json`).
+    func finish(_ final: FinalEvaluation, recorder: SweepRecorder) async throws {
+        let records = await recorder.records
+        if let report = try final.run(records: records) {
+            display.log("final evaluation of configuration \(report.configuration) written to \(store.finalPath)")
+        }
     }
 
     /// The executor the sweep file (or `--executor`) asks for.

@@ -12,6 +12,7 @@ public final class TrialExecutor: @unchecked Sendable {
     let context: WorkerContext
     let catalog: PluginCatalog
     let features: CachedFeatures
+    /// The single split's data (fold 0's with folds), checked at start.
     let data: TrialData
 
     /// Maps the cached features (the orchestrator verified their checksum before starting the
@@ -20,11 +21,19 @@ public final class TrialExecutor: @unchecked Sendable {
         self.context = context
         self.catalog = catalog
         features = try FeatureCache(directory: URL(fileURLWithPath: context.cacheDirectory)).open(key: context.cacheKey, verifyingChecksum: false)
+        let rows = context.rows(fold: context.folds == nil ? nil : 0)
         data = TrialData(features: FeatureMatrix(base: features.pointer, rows: features.rows, columns: features.columns,
                                                  owner: features),
                          targets: context.targets, classes: context.classNames.count,
-                         trainIndices: context.trainIndices, validationIndices: context.validationIndices)
+                         trainIndices: rows.train, validationIndices: rows.validation)
         try data.validate()
+    }
+
+    /// The data of one run: its fold's rows (or every non-test row for a refit).
+    func data(for assignment: TrialAssignment) -> TrialData {
+        var d = data
+        (d.trainIndices, d.validationIndices) = context.rows(fold: assignment.fold, refit: assignment.refitEpochs != nil)
+        return d
     }
 
     /// Runs one trial; `emitEpoch` receives each epoch's `EpochMetrics` as JSON. Returns the
@@ -33,6 +42,8 @@ public final class TrialExecutor: @unchecked Sendable {
         let assignment = try WorkerCodec.decode(TrialAssignment.self, from: ticket.payload)
         let config = assignment.config
         let train = config.train
+        let data = data(for: assignment)
+        try data.validate()
         try Self.checkPluginCode(config, catalog: catalog)
         let lossType = try catalog.loss(named: train.loss.name)
         let loss = try lossType.init(
@@ -44,6 +55,10 @@ public final class TrialExecutor: @unchecked Sendable {
             return NamedMetric(name: choice.name, metric: try type.init(parameters: parameters))
         }
         var settings = Self.trainConfig(config)
+        if let epochs = assignment.refitEpochs {
+            settings.epochs = epochs
+            settings.keepLastEpoch = true
+        }
         settings.scores = lossType.labels == .exclusive ? .softmax : .sigmoid
         let result = try runTrial(data: data, config: settings, loss: loss, metrics: metrics) { record in
             if let json = try? Self.encode(Self.epochMetrics(record)) { emitEpoch(json) }
@@ -132,11 +147,16 @@ public struct TrialAssignment: Codable, Sendable {
     public var config: SweepCore.TrialConfig
     /// The swept values by parameter name (for the model card).
     public var parameters: [String: SweptValue]
+    /// The fold whose rows validate the run (nil: the single validation split).
+    public var fold: Int?
+    /// Set for a refit: train on every non-test row for this many epochs, keeping the last.
+    public var refitEpochs: Int?
 
     /// The assignment of `trial`.
     public init(_ trial: Trial) {
         config = trial.config
         parameters = trial.parameterValues
+        fold = trial.fold
     }
 
     /// JSON text for a ticket.

@@ -169,7 +169,7 @@ struct TrialLoop {
             let objective = config.objective.onTrainingSplit
                 ? (config.objective.metric == "loss" ? record.trainLoss : (trainMetrics[config.objective.metric] ?? .nan))
                 : (config.objective.metric == "loss" ? validationLoss : (validationMetrics[config.objective.metric] ?? .nan))
-            if config.objective.improves(objective, on: bestValue) {
+            if config.keepLastEpoch || config.objective.improves(objective, on: bestValue) {
                 bestValue = objective
                 result.bestEpoch = epoch
                 result.bestState = trainer.head.stateDict()

@@ -30,6 +30,9 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     /// A training batch loss above this multiple of the first batch's loss (the untrained
     /// head's) ends the trial as `diverged`, like a NaN does; 0 disables the rule.
     public var divergenceFactor: Double = 100
+    /// Keep the last epoch's weights (and call it the best epoch) whatever the objective says:
+    /// for a refit on all non-test rows for a fixed number of epochs.
+    public var keepLastEpoch: Bool = false
 
     /// The notebook's settings.
     public init() {}

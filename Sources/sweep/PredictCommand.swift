@@ -37,14 +37,15 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let (card, head) = try Checkpoint.read(model)
+            let thresholds = card.classThresholds   // tuned per class, or the card's one threshold
             let csv = CSVWriter(header: ["path", "labels"] + card.classNames.map { "p_" + $0 })
-            /// The output rows of a batch: (rows, classes) probabilities, labels above the threshold.
+            /// The output rows of a batch: (rows, classes) probabilities, labels above their class's threshold.
             func lines(_ names: [String], _ probabilities: [Double]) -> String {
                 let classes = card.classNames.count
                 var text = ""
                 for (i, name) in names.enumerated() {
                     let p = (0..<classes).map { probabilities[i * classes + $0] }
-                    let labels = (0..<classes).filter { p[$0] > card.threshold }.map { card.classNames[$0] }
+                    let labels = (0..<classes).filter { p[$0] > thresholds[$0] }.map { card.classNames[$0] }
                     text += csv.line([name, labels.joined(separator: ";")] + p.map { String(format: "%.6f", $0) })
                 }
                 return text

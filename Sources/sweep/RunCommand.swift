@@ -4,6 +4,7 @@ import SweepCore
 import SweepPluginAPI
 import SweepReport
 import SweepRunner
+import SweepSelection
 
 /// `sweep run FILE [--set KEY=VALUE ...] [--dry-run]`.
 struct RunCommand: AsyncParsableCommand {
@@ -132,7 +133,17 @@ enum Summary {
                     + "\(records.filter { $0.state == .complete }.count) complete, "
                     + "\(records.filter { $0.state == .diverged }.count) diverged, "
                     + "\(records.filter { $0.state == .failed }.count) failed")
-        if !ranked.isEmpty {
+        let configurations = ConfigurationBoard(plan: plan).configurations(records)
+        if configurations.count < records.count {
+            // several runs per configuration: the configurations' table, mean ± sd over their runs
+            Swift.print("top \(min(top, configurations.count)) of \(configurations.count) configurations by mean \(objective.label) "
+                        + "(\(objective.direction.rawValue)\(plan.spec.rankBy == .mean ? "" : ", ranked by \(plan.spec.rankBy.rawValue)")):")
+            for (i, c) in configurations.prefix(top).enumerated() {
+                let params = c.runs.first.map { SweepRecorder.parameters($0, board) } ?? ""
+                let interval = c.objective.low.flatMap { lo in c.objective.high.map { String(format: " [%.4f, %.4f]", lo, $0) } } ?? ""
+                Swift.print(String(format: "%3d  %@  %@%@  %@", i + 1, c.id, c.objective.text, interval, params))
+            }
+        } else if !ranked.isEmpty {
             Swift.print("top \(min(top, ranked.count)) by \(objective.label) (\(objective.direction.rawValue)):")
             for (i, r) in ranked.prefix(top).enumerated() {
                 let params = SweepRecorder.parameters(r, board)
@@ -141,10 +152,14 @@ enum Summary {
                                    value, r.bestEpoch.map(String.init) ?? "-", params))
             }
         }
-        Swift.print("leaderboard: \(store.leaderboardPath)")
+        if let final = try? FinalReport.read(store.finalPath) {
+            for line in final.lines { Swift.print(line) }
+            Swift.print("final:       \(store.finalPath)")
+        }
+        Swift.print("leaderboard: \(store.leaderboardPath)  (one row per configuration; runs.csv: one per run)")
         Swift.print("trials:      \(store.trialsPath)")
         Swift.print("report:      \(store.directory)/\(LiveReport.fileName)  (sweep show \(store.directory) for the terminal)")
-        if let best = store.bestTrialID { Swift.print("best model:  \(store.bestPath) -> checkpoints/\(best)  (sweep predict --model \(store.bestPath) IMAGE...)") }
+        if let best = store.bestTrialID { Swift.print("best model:  \(store.bestPath) -> \(best == "refit" ? "" : "checkpoints/")\(best)  (sweep predict --model \(store.bestPath) IMAGE...)") }
         if let about = try? String(contentsOfFile: store.directory + "/ABOUT.txt", encoding: .utf8) {
             Swift.print(about.split(separator: "\n").prefix(2).joined(separator: "\n"))
         }

@@ -30,6 +30,10 @@ struct ContractSweep {
     var seed = "0"
     /// Grid keys and their value lists in YAML flow form, in file order (none by default).
     var grid: [(key: String, values: String)] = []
+    /// `repeats`, `data.folds`, `data.test` (written only when set).
+    var repeats: String?
+    var folds: String?
+    var test: String?
 
     func text(dataPath: String, cachePath: String) -> String {
         """
@@ -40,7 +44,7 @@ struct ContractSweep {
           validation: \(validation)
           split_seed: \(splitSeed)
           stratified: \(stratified)
-        backbone: {name: resnet50, weights: random, cache: \(cachePath)}
+        \(folds.map { "  folds: \($0)\n" } ?? "")\(test.map { "  test: \($0)\n" } ?? "")backbone: {name: resnet50, weights: random, cache: \(cachePath)}
         train:
           epochs: \(epochs)
           batch_size: \(batchSize)
@@ -55,6 +59,7 @@ struct ContractSweep {
         workers: 1
         seed: \(seed)
         retries: 0
+        \(repeats.map { "repeats: \($0)" } ?? "")
 
         """
     }
@@ -73,6 +78,10 @@ struct ContractExpectation {
     var validation = 0.3
     var splitSeed: UInt64 = 0
     var stratified = false
+    /// The test fraction carved first, the folds and the fold this run validates on.
+    var testFraction = 0.0
+    var folds = 0
+    var fold: Int?
 
     /// The settings `ContractSweep()` stands for.
     static var base: ContractExpectation {
@@ -173,7 +182,9 @@ enum InProcessTrainer {
         BLAS.setThreads(1)
         let images = try DataSets.load(e.dataPath ?? dataSet.dataPath)
         let split = try DataSplit.make(images, method: e.stratified ? .iterativeStratification : .random,
-                                       validationFraction: e.validation, seed: e.splitSeed)
+                                       validationFraction: e.validation, seed: e.splitSeed,
+                                       testFraction: e.testFraction, folds: e.folds)
+        let rows = split.rows(fold: e.fold)
         let identity = TrunkFeatureExtractor.identity(weights: try WeightsSource.random(seed: 0).identity(),
                                                       preprocessing: .imagenet)
         let paths = (0..<images.count).map { images.imageURL($0).path }
@@ -182,7 +193,7 @@ enum InProcessTrainer {
         let data = TrialData(features: FeatureMatrix(base: features.pointer, rows: features.rows, columns: features.columns,
                                                      owner: features),
                              targets: images.targets, classes: images.classCount,
-                             trainIndices: split.trainIndices, validationIndices: split.validationIndices)
+                             trainIndices: rows.train, validationIndices: rows.validation)
         let catalog = try AllPlugins.catalog()
         let loss = try catalog.loss(named: e.loss.name).init(parameters: PluginParameters(e.loss.parameters),
                                                              context: data.lossContext(classNames: images.classNames))

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import SweepData
 import SweepPluginAPI
+import SweepTensor
 import SweepTrain
 
 /// Contract tests, sweep file to trainer: for every training key a sweep file can set or sweep,
@@ -15,7 +16,7 @@ final class ContractTests: CLITestCase {
     func assertContract(_ change: (inout ContractSweep) -> Void,
                         expect: (inout ContractExpectation) -> Void,
                         reference: ((inout ContractExpectation) -> Void)? = nil,
-                        trials: Int = 1,
+                        trials: Int = 1, pick: (JSONValue) -> Bool = { _ in true },
                         file: StaticString = #filePath, line: UInt = #line) throws {
         var sweep = ContractSweep()
         change(&sweep)
@@ -27,7 +28,7 @@ final class ContractTests: CLITestCase {
         assertExit(outcome, 0, "sweep run", file: file, line: line)
         let records = try TrialsFile.read(resultsFolder(sweep.name)).records
         XCTAssertEqual(records.count, trials, "trials in trials.jsonl", file: file, line: line)
-        guard let record = records.first else { return }
+        guard let record = records.first(where: pick) else { return XCTFail("no record to compare", file: file, line: line) }
         let got = ComparedTrial(record: record)
 
         var expected = ContractExpectation.base
@@ -287,5 +288,27 @@ final class ContractTests: CLITestCase {
 
     func testStratifiedSplit() throws {
         try assertContract({ $0.stratified = "true" }, expect: { $0.stratified = true })
+    }
+
+    // MARK: runs: repeats, folds, test split
+
+    /// Repeat 1 trains with the seed derived from the sweep's seed (31 bits of SHA-256 of
+    /// `seed 0 repeat 1`, written here by hand), on the same split.
+    func testRepeats() throws {
+        let hex = ContentHasher.sha256Hex(Data("seed 0 repeat 1".utf8))
+        let seed = UInt64((UInt32(hex.prefix(8), radix: 16) ?? 0) & 0x7fff_ffff)
+        try assertContract({ $0.repeats = "2" }, expect: { $0.config.seed = seed }, trials: 2,
+                           pick: { $0["repeat"]?.number == 1 })
+    }
+
+    /// Fold 1 of 3 validates on the second fold of the non-test rows and trains on the other two.
+    func testFolds() throws {
+        try assertContract({ $0.folds = "3" }, expect: { $0.folds = 3; $0.fold = 1 }, trials: 3,
+                           pick: { $0["fold"]?.number == 1 })
+    }
+
+    /// With a test split the run trains and validates on the other rows only.
+    func testTestSplit() throws {
+        try assertContract({ $0.test = "0.25" }, expect: { $0.testFraction = 0.25 })
     }
 }

@@ -171,10 +171,10 @@ final class NewUserTests: CLITestCase {
         XCTAssertEqual(record.state, "diverged")
         let reason = try XCTUnwrap(record["failure"]?["reason"]?.string, "no reason recorded")
         XCTAssertTrue(reason.contains("loss") && reason.contains("epoch"), reason)
-        let board = try CSV.records(String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8))
+        let board = try CSV.records(String(contentsOf: folder.appendingPathComponent("runs.csv"), encoding: .utf8))
         let column = try XCTUnwrap(board.first?.firstIndex(of: "reason"), "no reason column: \(board.first ?? [])")
         XCTAssertEqual(board[1][column], reason)
-        let epochsColumn = try XCTUnwrap(board.first?.firstIndex(of: "epochs"))
+        let epochsColumn = try XCTUnwrap(board.first?.firstIndex(of: "epochs_run"))
         XCTAssertEqual(board[1][epochsColumn], "\(record.epochs.count)", "the epochs it completed")
     }
 }

@@ -94,6 +94,37 @@ final class RerunTests: CLITestCase {
             XCTAssertTrue(help.stdout.contains(text), "\(text) not in:\n\(help.stdout)")
         }
     }
+
+    /// A `--rerun all` stopped half-way keeps every trial in the leaderboard and `best` on the
+    /// top trial (the old records count until new ones replace them), and says so.
+    func testAnInterruptedRerunKeepsTheLeaderboardAndBest() throws {
+        var file = sweepFile("halfway")
+        file.epochs = 40
+        file.depth = 2
+        file.grid = [("lr", "[0.0001, 0.001, 0.01]"), ("dropout", "[0.0, 0.5]")]
+        let sweep = try write(file, to: "halfway.yaml")
+        assertExit(try run(["run", sweep]), 0, "first run")
+        let folder = resultsFolder("halfway")
+        let board = try String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8)
+        let best = try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("best").path)
+        let trialsPath = folder.appendingPathComponent("trials.jsonl").path
+        let before = try TrialsFile.read(folder).raw.count
+
+        let rerun = try start(["run", sweep, "--rerun", "all"])
+        _ = waitUntil(timeout: 300) {
+            ((try? String(contentsOfFile: trialsPath, encoding: .utf8))?.count ?? 0) > before || !rerun.isRunning
+        }
+        rerun.send(SIGINT)
+        let stopped = try rerun.wait(timeout: 120)
+        let again = try TrialsFile.read(folder)
+        XCTAssertEqual(Set(again.ids).count, 6)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8), board,
+                       "the leaderboard lost or changed trials")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("best").path), best)
+        if stopped.status == 130 {
+            XCTAssertTrue(stopped.stderr.contains("named by --rerun did not run again and keep their earlier records"), stopped.stderr)
+        }
+    }
 }
 
 /// Plugins through the binary: the whole-batch example loss trains in a sweep, and the code

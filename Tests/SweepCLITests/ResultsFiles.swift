@@ -100,13 +100,13 @@ extension JSONValue {
     var reproducible: JSONValue { removing(["timings", "worker_pid", "seconds"]) }
 }
 
-/// `leaderboard.csv`, read as RFC 4180 CSV: a header and one row per trial.
+/// `runs.csv` (the per-run leaderboard), read as RFC 4180 CSV: a header and one row per trial.
 struct LeaderboardFile {
     let header: [String]
     let rows: [[String: String]]
 
     static func read(_ folder: URL) throws -> LeaderboardFile {
-        let records = try CSV.records(String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8))
+        let records = try CSV.records(String(contentsOf: folder.appendingPathComponent("runs.csv"), encoding: .utf8))
         let header = records.first ?? []
         let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
         return LeaderboardFile(header: header, rows: rows)

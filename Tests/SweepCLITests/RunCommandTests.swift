@@ -29,8 +29,8 @@ final class RunCommandTests: CLITestCase {
         }
 
         let board = try LeaderboardFile.read(folder)
-        XCTAssertEqual(board.header, ["rank", "id", "state", "lr", "depth", "best_epoch", "val_loss", "val_f1_samples",
-                                      "val_roc_auc_samples", "train_loss", "epochs", "final_train_loss", "seconds", "reason"])
+        XCTAssertEqual(board.header, ["rank", "id", "state", "config_id", "repeat", "fold", "lr", "depth", "best_epoch", "val_loss",
+                                      "val_f1_samples", "val_roc_auc_samples", "train_loss", "epochs_run", "final_train_loss", "reason"])
         assertLeaderboardRanks(board, trials, metric: "f1_samples", maximize: true)
 
         // best -> the top row's checkpoint, whose model card is that trial's.

@@ -18,6 +18,8 @@ struct SweepFileText {
     var writeCache = true
     /// Top-level lines appended as they are (e.g. `keep: 2`).
     var extra: [String] = []
+    /// Lines of `data:` appended as they are (e.g. `test: 0.2`).
+    var dataExtra: [String] = []
     var epochs = 2
     var batchSize = 8
     var depth = 1
@@ -49,7 +51,7 @@ struct SweepFileText {
         \(synthesizeIfMissing.map { "  synthesize_if_missing: \($0)\n" } ?? "")  validation: \(validation)
           split_seed: 0
           stratified: \(stratified)
-        backbone:
+        \(dataExtra.map { "  " + $0 + "\n" }.joined())backbone:
           name: resnet50
           weights: \(weights)
         \(fallback.map { "  fallback: \($0)\n" } ?? "")\(writeCache ? "  cache: \(cachePath)" : "  # cache: the default, <results>/cache")

@@ -98,8 +98,10 @@ final class GridExpansionTests: XCTestCase {
 
     func testSceneIdsMatchItsResolvedTrials() throws {
         let plan = try Support.plan(Support.sceneText)
-        XCTAssertEqual(plan.trials.map(\.id), plan.trials.map(\.config.id))
-        XCTAssertEqual(Set(plan.trials.map(\.id)).count, 54)
+        // a configuration's id is its resolved settings' (at the sweep's seed); its 5 fold runs have their own
+        XCTAssertEqual(plan.trials.map(\.configID), plan.trials.map(\.config.id))
+        XCTAssertEqual(Set(plan.trials.map(\.configID)).count, 54)
+        XCTAssertEqual(Set(plan.trials.map(\.id)).count, 270)
     }
 
     func testPlanTableHasOneRowPerTrial() throws {
@@ -114,5 +116,84 @@ final class GridExpansionTests: XCTestCase {
                        ["2", Substring(plan.trials[1].id), "0", "0.1", "3"])
         let lrColumn = header.range(of: "lr").map { header.distance(from: header.startIndex, to: $0.lowerBound) }
         for row in rows { XCTAssertEqual(row.dropFirst(lrColumn ?? 0).first?.isNumber, true, "aligned: \(row)") }
+    }
+}
+
+/// Runs: repeats and folds of every configuration, their ids and seeds.
+final class RunExpansionTests: XCTestCase {
+    /// Repeat 0 without folds keeps today's trial id and the sweep's seed; other repeats get
+    /// derived seeds; ids are stable and distinct; the plan orders configuration, repeat, fold.
+    func testRepeatsAndFoldsExpandEveryConfiguration() throws {
+        let one = try Support.plan("name: a\nseed: 3\ngrid:\n  lr: [0.1, 0.01]\n")
+        let three = try Support.plan("name: a\nseed: 3\nrepeats: 3\ngrid:\n  lr: [0.1, 0.01]\n")
+        XCTAssertEqual(three.trials.count, 6)
+        XCTAssertEqual(Array(three.trials.filter { $0.repeat == 0 }.map(\.id)), one.trials.map(\.id),
+                       "repeat 0 is the run sweep made before repeats: same id, so old results resume")
+        XCTAssertEqual(three.trials.filter { $0.repeat == 0 }.map(\.config.seed), [3, 3])
+        XCTAssertEqual(Set(three.trials.map(\.id)).count, 6)
+        XCTAssertEqual(three.trials.map(\.configID), one.trials.flatMap { Array(repeating: $0.id, count: 3) })
+        XCTAssertEqual(three.trials.map(\.repeat), [0, 1, 2, 0, 1, 2])
+        let seeds = three.trials.prefix(3).map(\.config.seed)
+        XCTAssertEqual(Set(seeds).count, 3)
+        XCTAssertEqual(seeds[1], RunIdentity.seed(base: 3, repeat: 1))
+        XCTAssertEqual(RunIdentity.seed(base: 3, repeat: 1), RunIdentity.seed(base: 3, repeat: 1))
+        XCTAssertNotEqual(RunIdentity.seed(base: 3, repeat: 1), RunIdentity.seed(base: 4, repeat: 1))
+        // adding repeats keeps the ids of the runs already there
+        let two = try Support.plan("name: a\nseed: 3\nrepeats: 2\ngrid:\n  lr: [0.1, 0.01]\n")
+        XCTAssertTrue(Set(two.trials.map(\.id)).isSubset(of: Set(three.trials.map(\.id))))
+
+        let folds = try Support.plan("name: a\nseed: 3\nrepeats: 2\ndata: {folds: 3}\ngrid:\n  lr: [0.1, 0.01]\n")
+        XCTAssertEqual(folds.trials.count, 12)
+        XCTAssertEqual(folds.trials.prefix(6).map(\.fold), [0, 1, 2, 0, 1, 2])
+        XCTAssertEqual(folds.trials.prefix(6).map(\.repeat), [0, 0, 0, 1, 1, 1])
+        XCTAssertEqual(Set(folds.trials.map(\.id)).count, 12)
+        XCTAssertFalse(folds.trials.contains { $0.id == $0.configID }, "a fold run is not the single-split run")
+        XCTAssertEqual(folds.summary, "12 trials (lr 2; 2 repeats; 3 folds)")
+    }
+
+    /// A test split is part of the configuration id (other rows train); none keeps today's ids.
+    func testTestSplitChangesTheConfigurationID() throws {
+        let plain = try Support.plan("name: a\n")
+        let none = try Support.plan("name: a\ndata: {test: 0}\n")
+        let test = try Support.plan("name: a\ndata: {test: 0.2}\n")
+        XCTAssertEqual(plain.trials[0].id, none.trials[0].id)
+        XCTAssertNotEqual(plain.trials[0].id, test.trials[0].id)
+    }
+}
+
+/// The selection keys: values, errors with their place, the resolved file.
+final class SelectionKeyTests: XCTestCase {
+    func testKeysReadAndRoundTrip() throws {
+        let plan = try Support.plan("name: a\nrepeats: 2\nrank_by: lower_bound\nrefit: false\n"
+                                    + "data: {folds: 4, test: 0.25}\ntrain: {threshold: tune}\n")
+        let spec = plan.spec
+        XCTAssertEqual(spec.repeats, 2)
+        XCTAssertEqual(spec.rankBy, .lowerBound)
+        XCTAssertEqual(spec.refit, false)
+        XCTAssertFalse(spec.refitsChosen)
+        XCTAssertEqual(spec.data.folds, 4)
+        XCTAssertEqual(spec.data.test, 0.25)
+        XCTAssertTrue(spec.thresholdTune)
+        XCTAssertEqual(spec.train.threshold, 0.5, "the runs use 0.5 with tune")
+        let again = try Support.plan(try spec.resolvedYAML())
+        XCTAssertEqual(again.spec, spec, "sweep.yaml loads back to the same spec")
+        XCTAssertEqual(again.trials.map(\.id), plan.trials.map(\.id))
+        // refit defaults to true with repeats or folds
+        XCTAssertTrue(try Support.plan("name: a\nrepeats: 2\n").spec.refitsChosen)
+        XCTAssertTrue(try Support.plan("name: a\ndata: {folds: 2}\n").spec.refitsChosen)
+        XCTAssertFalse(try Support.plan("name: a\n").spec.refitsChosen)
+        // tune is not part of any id
+        XCTAssertEqual(try Support.plan("name: a\ntrain: {threshold: tune}\n").trials.map(\.id),
+                       try Support.plan("name: a\n").trials.map(\.id))
+    }
+
+    func testBadValuesAreLocated() {
+        for (text, key) in [("name: a\nrepeats: 0\n", "repeats"), ("name: a\ndata: {folds: 1}\n", "data.folds"),
+                            ("name: a\ndata: {test: 1}\n", "data.test"), ("name: a\nrank_by: median\n", "rank_by"),
+                            ("name: a\nrefit: maybe\n", "refit"), ("name: a\ntrain: {threshold: tuned}\n", "train.threshold")] {
+            let issues = Support.issues(text)
+            XCTAssertEqual(issues.count, 1, text)
+            XCTAssertEqual(issues.first?.keyPath, key, text)
+        }
     }
 }

@@ -13,7 +13,7 @@ final class OverrideTests: XCTestCase {
         XCTAssertEqual(plan.spec.train.epochs, 3)
         XCTAssertEqual(plan.spec.grid.map(\.name), ["dropout", "lr", "t_max", "depth"], "an existing grid key keeps its place")
         XCTAssertEqual(plan.spec.grid[0].values, [.number(0.1), .number(0.5)])
-        XCTAssertEqual(plan.trials.count, 2 * 3 * 2 * 3)
+        XCTAssertEqual(plan.trials.count, 2 * 3 * 2 * 3 * 5, "5 folds each")
         XCTAssertTrue(plan.trials.allSatisfy { $0.config.train.epochs == 3 })
     }
 
@@ -30,7 +30,7 @@ final class OverrideTests: XCTestCase {
     func testSettingASweptTrainParameterFixesIt() throws {
         let plan = try scene(["train.head.dropout=0.1"])
         XCTAssertEqual(plan.spec.grid.map(\.name), ["lr", "t_max", "depth"])
-        XCTAssertEqual(plan.trials.count, 18)
+        XCTAssertEqual(plan.trials.count, 18 * 5, "5 folds each")
         XCTAssertTrue(plan.trials.allSatisfy { $0.config.train.head.dropout == 0.1 })
     }
 

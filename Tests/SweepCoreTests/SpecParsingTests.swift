@@ -13,7 +13,13 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertTrue(s.data.synthesizeIfMissing)
         XCTAssertEqual(s.data.validation, 0.3)
         XCTAssertEqual(s.data.splitSeed, 0)
-        XCTAssertFalse(s.data.stratified)
+        XCTAssertTrue(s.data.stratified)
+        XCTAssertEqual(s.data.test, 0.2)
+        XCTAssertEqual(s.data.folds, 5)
+        XCTAssertEqual(s.repeats, 1)
+        XCTAssertEqual(s.rankBy, .mean)
+        XCTAssertTrue(s.refitsChosen)
+        XCTAssertTrue(s.thresholdTune)
         XCTAssertEqual(s.backbone.name, "resnet50")
         XCTAssertEqual(s.backbone.weights, .imagenet)
         XCTAssertEqual(s.backbone.fallback, .random)
@@ -41,8 +47,9 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertEqual(s.seed, 0)
         XCTAssertEqual(s.retries, 1)
         XCTAssertEqual(s.trialTimeout, 600)
-        XCTAssertEqual(plan.trials.count, 54)
-        XCTAssertEqual(plan.summary, "54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)")
+        XCTAssertEqual(plan.trials.count, 54 * 5)
+        XCTAssertEqual(Set(plan.trials.map(\.configID)).count, 54)
+        XCTAssertEqual(plan.summary, "270 trials (dropout 3 × lr 3 × t_max 2 × depth 3; 5 folds)")
     }
 
     func testNotebookFileIsOneTrialWithTheNotebookSettings() throws {

@@ -37,8 +37,32 @@ final class TrialRecordTests: XCTestCase {
         XCTAssertEqual(object["worker_pid"] as? Int, 4242)
         XCTAssertEqual((object["parameters"] as? [String: Any])?["lr"] as? Double, 0.001, "swept values are plain JSON values")
         XCTAssertEqual((object["timings"] as? [String: Any])?["start"] as? String, "2027-01-15T08:00:00.125Z")
-        XCTAssertEqual(Array(object.keys).sorted(), ["attempts", "best_epoch", "config", "epochs", "failure", "id",
-                                                     "parameters", "seed", "state", "timings", "worker_pid"], "nil objective left out")
+        XCTAssertEqual(Array(object.keys).sorted(), ["attempts", "best_epoch", "config", "config_id", "epochs", "failure", "id",
+                                                     "parameters", "repeat", "seed", "state", "timings", "worker_pid"],
+                       "nil objective and fold left out")
+        XCTAssertEqual(object["config_id"] as? String, record.id, "a run without repeats or folds is its configuration")
+    }
+
+    /// A record written before repeats and folds existed reads as repeat 0 of its own configuration, no fold.
+    func testARecordWithoutRunFieldsReadsAsItsOwnConfiguration() throws {
+        let record = try XCTUnwrap(try? TrialRecord(jsonLine: try self.recordLineWithoutRunFields()))
+        XCTAssertEqual(record.configID, record.id)
+        XCTAssertEqual(record.repeat, 0)
+        XCTAssertNil(record.fold)
+        let run = TrialRecord(id: "r", parameters: [:], config: record.config, seed: 5, state: .complete, epochs: [], bestEpoch: nil,
+                              objective: nil, attempts: 1, failure: nil, timings: record.timings, workerPID: nil,
+                              configID: "c", repeat: 2, fold: 1)
+        let back = try TrialRecord(jsonLine: try run.jsonLine())
+        XCTAssertEqual([back.configID, "\(back.repeat)", "\(back.fold ?? -1)"], ["c", "2", "1"])
+    }
+
+    private func recordLineWithoutRunFields() throws -> String {
+        let line = try Self.record(id: "0123456789ab", state: .complete, objective: 0.5).jsonLine()
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        object["config_id"] = nil
+        object["repeat"] = nil
+        object["fold"] = nil
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 
     func testNonFiniteMetricsSurviveTheRoundTrip() throws {

@@ -6,7 +6,7 @@
 # with one trial's record made `pruned` by hand (sweep cannot prune yet). For each report:
 #   - chromium loads it with no console message at all (errors, warnings, logs) and fetches nothing;
 #   - Tests/e2e/report_checks.html, loaded in chromium beside it, checks its DOM: one
-#     leaderboard row per configuration with exactly leaderboard.csv's cells, counts, banners,
+#     leaderboard row per run with exactly runs.csv's cells, counts, banners,
 #     one mark per trial in the parallel-coordinates and in every parameter plot, learning
 #     curves of the top configurations, stop markers, the chosen model's tables and PR curves,
 #     no NaN coordinates, every SVG text inside its chart, sorting by clicking headers;
@@ -88,7 +88,7 @@ run_sweep grid
 run_sweep faults
 run_sweep single
 
-states() { tail -n +2 "$WORK/results/$1/leaderboard.csv" | cut -d, -f3 | sort | uniq -c | tr -s ' ' | tr '\n' ';'; }
+states() { tail -n +2 "$WORK/results/$1/runs.csv" | cut -d, -f3 | sort | uniq -c | tr -s ' ' | tr '\n' ';'; }
 s="$(states faults)"
 [[ "$s" == *"1 complete"* && "$s" == *"diverged"* && "$s" == *"failed"* ]] \
     && pass faults-sweep-has-complete-diverged-failed || fail faults-sweep-has-complete-diverged-failed "states: $s"
@@ -96,7 +96,7 @@ s="$(states faults)"
 # A hand-made pruned trial: the last-ranked complete record of a copy of the grid folder.
 cp -r "$WORK/results/grid" "$WORK/results/pruned"
 rm -f "$WORK/results/pruned/report.html"
-PRUNED="$(tail -n +2 "$WORK/results/pruned/leaderboard.csv" | tail -1 | cut -d, -f2)"
+PRUNED="$(tail -n +2 "$WORK/results/pruned/runs.csv" | tail -1 | cut -d, -f2)"
 sed -i "/\"id\":\"$PRUNED\"/s/\"state\":\"complete\"/\"state\":\"pruned\"/" "$WORK/results/pruned/trials.jsonl"
 grep -q "\"id\":\"$PRUNED\".*\"state\":\"pruned\"\|\"state\":\"pruned\".*\"id\":\"$PRUNED\"" "$WORK/results/pruned/trials.jsonl" \
     || fail pruned-record-made "could not edit the record of $PRUNED"
@@ -147,7 +147,7 @@ for name in grid faults single pruned; do
     self_contained "$name" "$page"
     not_blank "$name" "file://$page"
 done
-CSV() { echo "csv=file://$WORK/results/$1/leaderboard.csv"; }
+CSV() { echo "csv=file://$WORK/results/$1/runs.csv"; }
 checks grid "$(CSV grid)&params=lr,depth,dropout&synthetic=1&random=1&chosen=1&classes=5"
 checks faults "$(CSV faults)&params=epochs,lr&synthetic=1&random=1&chosen=1&classes=5"
 checks single "$(CSV single)&synthetic=1&random=1&chosen=1&classes=5"

@@ -1,7 +1,7 @@
 # sweep: the two commands of the README are `make run` and `make test`.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libjpeg-dev libpng-dev libmatio-dev libssl-dev zlib1g-dev pkg-config
+APT_PACKAGES := libopenblas-dev libjpeg-dev libpng-dev libmatio-dev libssl-dev zlib1g-dev libdnnl-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWEEP := .build/release/sweep
 

@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMatio", providers: [.apt(["libmatio-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
         // the one CSV reader and writer (RFC 4180) of every CSV sweep reads or writes
@@ -39,6 +40,8 @@ let package = Package(
         .target(name: "SweepTensor", dependencies: ["CBLAS", "CCrypto"], swiftSettings: strict),
         .target(name: "SweepVision", dependencies: ["SweepTensor", "CJPEG", "CPNG"], swiftSettings: strict),
         .target(name: "SweepModels", dependencies: ["SweepTensor", "ZIPFoundation"]),
+        // the bf16 trunk: oneDNN's convolution primitives (AVX-512 BF16), weights from SweepModels' folded network
+        .target(name: "SweepDNNL", dependencies: ["CDNNL", "SweepModels", "SweepTensor"], swiftSettings: strict),
         .target(name: "SweepPluginAPI"),
         // plugins: built-ins and the user's folders under plugins/, both registered by the
         // PluginRegistry build-tool plugin (no hand-kept list), and the shared conformance suite
@@ -53,7 +56,7 @@ let package = Package(
         // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
                 swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
-        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "CMatio", "CJPEG", "SweepCSV"]),
+        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "SweepDNNL", "CMatio", "CJPEG", "SweepCSV"]),
         // search beyond grids: distributions, random and TPE samplers, pruners, racing (pure; no dependencies)
         .target(name: "SweepSearch"),
         // orchestration (no numerics)
@@ -67,26 +70,26 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepSearch", "SweepSelection", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision",
+            "SweepCore", "SweepSearch", "SweepSelection", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision", "SweepDNNL",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         // the HTML report and the terminal view of a results folder
         .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepSelection", "SweepCore", "SweepData", "SweepTensor"]),
         .executableTarget(name: "sweep", dependencies: [
             "SweepRunner", "SweepReport", "SweepSelection", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData",
-            "SweepModels", "SweepVision", "SweepTrain", "SweepCSV",
+            "SweepModels", "SweepVision", "SweepTrain", "SweepCSV", "SweepDNNL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
         .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepSearch", "SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision"], swiftSettings: strict),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepSearch", "SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepDNNL"], swiftSettings: strict),
         // tests
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),
         .testTarget(name: "SweepTensorTests", dependencies: ["SweepTensor"]),
         .testTarget(name: "SweepCSVTests", dependencies: ["SweepCSV"]),
         .testTarget(name: "SweepVisionTests", dependencies: ["SweepVision"]),
-        .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepVision", "SweepTestSupport"]),
+        .testTarget(name: "SweepModelsTests", dependencies: ["SweepModels", "SweepDNNL", "SweepVision", "SweepTestSupport"]),
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI",
                                                              "SweepTestSupport"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
@@ -100,6 +103,7 @@ let package = Package(
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
         .testTarget(name: "SweepCLITests", dependencies: ["SweepSearch", "SweepModels", "SweepTensor", "SweepTrain", "SweepData",
-                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV"]),
+                                                          "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV",
+                                                          "SweepDNNL", "SweepTestSupport"]),
     ]
 )

@@ -111,6 +111,11 @@ enum SpecSchema {
                     defaultText: "error",
                     meaning: "when the imagenet file is not found: error (stop before any work, saying where it looked) or "
                         + "random (use random weights, said in the log and the results)"),
+            SpecKey(path: "backbone.precision", reading: .choice(BackboneSpec.Precision.self) { $0.backbone.precision = $1 },
+                    defaultText: "fp32",
+                    meaning: "what the trunk computes in: fp32, or bf16 (oneDNN, needs a CPU with AVX-512 BF16; about "
+                        + "2x faster, features within about 3% of the largest; part of the feature-cache key and, for bf16, of "
+                        + "the trial ids)"),
             SpecKey(path: "backbone.cache", reading: .value(.path) { $0.backbone.cache = $1.string ?? $0.backbone.cache },
                     defaultText: "<results>/cache",
                     meaning: "folder of the trunk-feature cache, relative to the working directory; by default cache/ in the "

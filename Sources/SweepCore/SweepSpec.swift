@@ -199,8 +199,18 @@ public struct BackboneSpec: Sendable, Hashable, Codable {
         case error
     }
 
+    /// What the trunk computes in.
+    public enum Precision: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Single precision (the default; PyTorch's features within 1e-6).
+        case fp32
+        /// bfloat16 through oneDNN (needs AVX-512 BF16); faster, features within a few percent.
+        case bf16
+    }
+
     /// Only `resnet50` for now.
     public var name: String = "resnet50"
+    /// fp32 or bf16.
+    public var precision: Precision = .fp32
     /// The trunk weights.
     public var weights: Weights = .imagenet
     /// Used when `weights` is `imagenet` and they are not found. No fallback unless the sweep

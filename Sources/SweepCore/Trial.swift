@@ -33,7 +33,7 @@ public struct TrialConfig: Sendable, Hashable, Codable {
     /// The trial's stable id: the first 12 hex digits of the SHA-256 of the canonical JSON
     /// (sorted keys) of what determines its result: the training settings, the seed, the data
     /// (format, path, validation fraction, split seed, stratification) and the trunk (name,
-    /// weights), and the code identity of each user plugin it uses (`pluginCode`, left out of
+    /// weights, and the precision when it is not fp32), and the code identity of each user plugin it uses (`pluginCode`, left out of
     /// the JSON when there is none, so a trial using only built-ins keeps the id it had before
     /// plugin code was identified). Not in it: the sweep's name, workers, retries, timeout, grid
     /// order, the feature cache folder, the weights fallback and `synthesize_if_missing`.
@@ -42,7 +42,10 @@ public struct TrialConfig: Sendable, Hashable, Codable {
             var format: String, path: String, validation: Double, split_seed: Int, stratified: Bool
             var test: Double?   // nil (no test split) is left out, so sweeps without one keep their ids
         }
-        struct BackboneIdentity: Encodable { var name: String, weights: String }
+        struct BackboneIdentity: Encodable {
+            var name: String, weights: String
+            var precision: String?  // nil (fp32) is left out: fp32 trials keep the ids they had before bf16
+        }
         struct Identity: Encodable {
             var train: TrainConfig, seed: Int, data: DataIdentity, backbone: BackboneIdentity
             var plugin_code: [String: String]?   // nil is left out of the JSON
@@ -52,7 +55,8 @@ public struct TrialConfig: Sendable, Hashable, Codable {
             data: DataIdentity(format: data.format.rawValue, path: data.path, validation: data.validation,
                                split_seed: data.splitSeed, stratified: data.stratified,
                                test: data.test > 0 ? data.test : nil),
-            backbone: BackboneIdentity(name: backbone.name, weights: backbone.weights.description),
+            backbone: BackboneIdentity(name: backbone.name, weights: backbone.weights.description,
+                                       precision: backbone.precision == .fp32 ? nil : backbone.precision.rawValue),
             plugin_code: pluginCode)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

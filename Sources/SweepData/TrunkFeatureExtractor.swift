@@ -1,4 +1,5 @@
 import Foundation
+import SweepDNNL
 import SweepModels
 import SweepTensor
 import SweepVision
@@ -32,15 +33,40 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
         self.batchSize = batchSize
     }
 
+    /// An extractor computing in `precision`: fp32 as above, or the bf16 trunk (`BF16ResNet50`,
+    /// its weights converted here).
+    /// - Throws: `DNNLError` when bf16 cannot run here (no AVX-512 BF16) or oneDNN refuses it.
+    public init(network: ResNet50, weightsIdentity: String, preprocessing: Preprocessing = .imagenet,
+                streams: Int, batchSize: Int = 64, precision: TrunkPrecision) throws {
+        switch precision {
+        case .fp32:
+            runner = TrunkRunner(network: network, streams: streams, imageSize: preprocessing.size)
+        case .bf16:
+            let perStream = 8
+            let engine = try BF16ResNet50(network: network, batch: perStream, imageSize: preprocessing.size)
+            runner = try TrunkRunner(engine: engine, network: network, streams: streams, batchPerStream: perStream,
+                                     imageSize: preprocessing.size)
+        }
+        self.preprocessing = preprocessing
+        self.weightsIdentity = weightsIdentity
+        self.batchSize = batchSize
+    }
+
+    /// What the features are computed in.
+    public var precision: TrunkPrecision { TrunkPrecision(rawValue: runner.precision) ?? .fp32 }
+
     /// Loads `source`'s weights (hashing the file for the identity unless `identity` is given)
     /// and builds the extractor.
     /// - Throws: `WeightsError` naming the file and key at fault.
+    /// - Throws: `DNNLError` for a `precision` this machine cannot run (checked before the weights are read).
     public static func load(_ source: WeightsSource, identity: String? = nil, preprocessing: Preprocessing = .imagenet,
-                            streams: Int, batchSize: Int = 64) throws -> TrunkFeatureExtractor {
+                            streams: Int, batchSize: Int = 64, precision: TrunkPrecision = .fp32) throws -> TrunkFeatureExtractor {
+        if precision == .bf16 { try BF16Support.current.require() }
         let (stateDict, origin) = try source.stateDict()
         let network = try ResNet50(weights: stateDict, file: origin)
-        return TrunkFeatureExtractor(network: network, weightsIdentity: try identity ?? source.identity(),
-                                     preprocessing: preprocessing, streams: streams, batchSize: batchSize)
+        return try TrunkFeatureExtractor(network: network, weightsIdentity: try identity ?? source.identity(),
+                                         preprocessing: preprocessing, streams: streams, batchSize: batchSize,
+                                         precision: precision)
     }
 
     /// Runs the trunk over `paths` in batches of `batchSize` (bounded memory), handing each
@@ -98,12 +124,14 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
     }
 
     /// Everything besides the image bytes that determines the features. `trunk-eval-v1` names
-    /// this implementation's semantics (eval-mode BatchNorm folded, pooled 2048 features).
-    public var identity: String { Self.identity(weights: weightsIdentity, preprocessing: preprocessing) }
+    /// this implementation's semantics (eval-mode BatchNorm folded, pooled 2048 features); a
+    /// precision other than fp32 is appended (so fp32 features keep the cache keys they had).
+    public var identity: String { Self.identity(weights: weightsIdentity, preprocessing: preprocessing, precision: precision) }
 
-    /// The identity of features from these weights and preprocessing.
-    public static func identity(weights: String, preprocessing: Preprocessing) -> String {
+    /// The identity of features from these weights, preprocessing and precision.
+    public static func identity(weights: String, preprocessing: Preprocessing, precision: TrunkPrecision = .fp32) -> String {
         "resnet50 trunk-eval-v1 | weights \(weights) | preprocessing \(preprocessing.identity)"
+            + (precision == .fp32 ? "" : " | precision \(precision.rawValue)")
     }
 
     /// Features of the JPEG files at `paths`.

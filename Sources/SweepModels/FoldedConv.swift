@@ -18,6 +18,10 @@ public struct FoldedConv: Sendable {
     public let weight: FloatBuffer
     /// (outChannels)
     public let bias: FloatBuffer
+    /// How it runs: im2col, or (3x3 stride 1 only) Winograd with `winogradFilter`.
+    public private(set) var algorithm: ConvAlgorithm = .im2col
+    /// (t * t, inChannels, outChannels): the weight transformed once for `algorithm`'s tile.
+    private(set) var winogradFilter: FloatBuffer?
 
     /// Folds a torch conv weight (out, in, kh, kw) and its BatchNorm2d parameters.
     public init(layout c: ResNet50Layout.ConvBN, from weights: StateDict, file: String, eps: Double = 1e-5) throws {
@@ -51,6 +55,21 @@ public struct FoldedConv: Sendable {
         bias = FloatBuffer(shift)
     }
 
+    /// This convolution running `algorithm` (its filter transformed now); a Winograd algorithm
+    /// on anything but a 3x3 stride-1 padding-1 convolution gives im2col.
+    public func using(_ algorithm: ConvAlgorithm) -> FoldedConv {
+        var copy = self
+        guard let tile = algorithm.tile, kernel == 3, stride == 1, padding == 1 else {
+            copy.algorithm = .im2col
+            copy.winogradFilter = nil
+            return copy
+        }
+        copy.algorithm = algorithm
+        copy.winogradFilter = Winograd.transformFilter(weight.pointer, inChannels: inChannels, outChannels: outChannels,
+                                                       tile: tile)
+        return copy
+    }
+
     /// Bytes of patches gathered per GEMM call unless a workspace says otherwise (tuned in
     /// `make bench`).
     public static let defaultPatchChunkBytes = 2 << 20
@@ -62,15 +81,23 @@ public struct FoldedConv: Sendable {
     }
 
     /// Floats of scratch the convolution `c` needs on an (n, h, w, inChannels) input: the
-    /// subsampled input of a strided 1x1, one chunk of patches of a larger kernel, none for an
-    /// unstrided 1x1.
+    /// subsampled input of a strided 1x1, one chunk of patches of a larger kernel (for a 3x3
+    /// stride-1 one, or one pass of either Winograd algorithm), none for an unstrided 1x1.
     static func scratchCount(_ c: ResNet50Layout.ConvBN, n: Int, h: Int, w: Int, chunkBytes: Int) -> Int {
         let oh = ConvKernels.outputSize(h, kernel: c.kernel, stride: c.stride, padding: c.padding)
         let ow = ConvKernels.outputSize(w, kernel: c.kernel, stride: c.stride, padding: c.padding)
         let rows = n * oh * ow
         if c.kernel == 1 { return c.stride == 1 ? 0 : rows * c.inChannels }
         let k = c.kernel * c.kernel * c.inChannels
-        return chunkRows(rows: rows, k: k, chunkBytes: chunkBytes) * k
+        var count = chunkRows(rows: rows, k: k, chunkBytes: chunkBytes) * k
+        if c.kernel == 3 && c.stride == 1 && c.padding == 1 {
+            for tile in [WinogradTile.f2, .f4] {
+                count = max(count, Winograd.scratchCount(n: n, h: h, w: w, inChannels: c.inChannels,
+                                                         outChannels: c.outChannels, tile: tile,
+                                                         chunkBytes: Winograd.defaultChunkBytes))
+            }
+        }
+        return count
     }
 
     /// output[rows] = a[rows - rows.lowerBound] x weight (+ output when accumulating), then bias
@@ -100,7 +127,7 @@ public struct FoldedConv: Sendable {
     ///   - input: (n, h, w, inChannels)
     ///   - output: (n, oh, ow, outChannels); when `accumulate`, it already holds a residual that
     ///     the result is added to.
-    ///   - scratch: room for one chunk of patches, (chunk rows, kernel^2 * inChannels) with as many
+    ///   - scratch: for Winograd, one pass's transforms (`Winograd.scratchCount`); else room for one chunk of patches, (chunk rows, kernel^2 * inChannels) with as many
     ///     whole rows as fit in `patchChunkBytes` (at least one); for a strided 1x1 the subsampled
     ///     input (n, oh, ow, inChannels); unused for unstrided 1x1 convolutions.
     ///   - patchChunkBytes: bytes of patches gathered per GEMM call (0 = all at once); the same
@@ -117,7 +144,12 @@ public struct FoldedConv: Sendable {
         let ow = ConvKernels.outputSize(w, kernel: kernel, stride: stride, padding: padding)
         let rows = n * oh * ow
         let k = kernel * kernel * inChannels
-        if kernel == 1 && stride == 1 {
+        if let tile = algorithm.tile, let filter = winogradFilter {
+            Winograd.convolve(input, n: n, h: h, w: w, inChannels: inChannels, filter: filter.pointer,
+                              outChannels: outChannels, tile: tile, bias: bias.pointer, output: output,
+                              scratch: scratch, accumulate: accumulate, relu: relu, threads: threads,
+                              profiler: profiler)
+        } else if kernel == 1 && stride == 1 {
             gemm(input, rows: 0..<rows, k: k, output: output, accumulate: accumulate, relu: relu,
                  threads: threads, profiler: profiler)
         } else if kernel == 1 {

@@ -4,15 +4,23 @@ import SweepTensor
 /// convolutions), on NHWC activations. He et al. 2016, "Deep Residual Learning for Image
 /// Recognition"; layout per `ResNet50Layout`.
 public final class ResNet50: Sendable {
-    struct Block: Sendable {
-        let conv1: FoldedConv
-        let conv2: FoldedConv
-        let conv3: FoldedConv
-        let downsample: FoldedConv?
+    /// One bottleneck: 1x1, 3x3 (the stage's stride), 1x1 onto the residual (downsampled in a
+    /// stage's first block).
+    public struct Block: Sendable {
+        /// 1x1, ReLU.
+        public let conv1: FoldedConv
+        /// 3x3, ReLU.
+        public let conv2: FoldedConv
+        /// 1x1, added to the residual, then ReLU.
+        public let conv3: FoldedConv
+        /// 1x1 (strided) on the block's input, the residual of a stage's first block.
+        public let downsample: FoldedConv?
     }
 
-    let stem: FoldedConv
-    let blocks: [Block]
+    /// 7x7 stride 2, ReLU (then 3x3 stride-2 max pooling).
+    public let stem: FoldedConv
+    /// The 16 bottlenecks, in order.
+    public let blocks: [Block]
     /// (2048, 1000), the transpose of torch's `fc.weight` (1000, 2048), when present.
     let fcWeight: FloatBuffer?
     /// (1000)
@@ -21,13 +29,21 @@ public final class ResNet50: Sendable {
     /// Multiply-adds of one forward pass at 224x224 up to the pooled features (4.09 G).
     public static let macsPerImage224 = 4_089_184_256
 
+    /// Which algorithm each 3x3 stride-1 convolution runs.
+    public let plan: ConvPlan
+
     /// Builds the network from a state_dict; `requireClassifier` makes `fc.*` mandatory.
-    /// - Parameter file: named in errors (the weights' origin).
-    public init(weights: StateDict, file: String, requireClassifier: Bool = false) throws {
+    /// - Parameters:
+    ///   - file: named in errors (the weights' origin).
+    ///   - plan: im2col or Winograd per 3x3 stride-1 convolution (Winograd filters are
+    ///     transformed here, once).
+    public init(weights: StateDict, file: String, requireClassifier: Bool = false,
+                plan: ConvPlan = .measured) throws {
+        self.plan = plan
         stem = try FoldedConv(layout: ResNet50Layout.stem, from: weights, file: file)
         blocks = try ResNet50Layout.bottlenecks.map { b in
             Block(conv1: try FoldedConv(layout: b.conv1, from: weights, file: file),
-                  conv2: try FoldedConv(layout: b.conv2, from: weights, file: file),
+                  conv2: try FoldedConv(layout: b.conv2, from: weights, file: file).using(plan.algorithm(for: b.conv2)),
                   conv3: try FoldedConv(layout: b.conv3, from: weights, file: file),
                   downsample: try b.downsample.map { try FoldedConv(layout: $0, from: weights, file: file) })
         }

@@ -10,15 +10,17 @@ import SweepTensor
 /// process-wide OpenBLAS thread count for its duration, so two concurrent `run`s (on one
 /// runner or two) are not supported.
 public final class TrunkRunner: @unchecked Sendable {
-    /// The network every stream runs.
+    /// The network every stream runs (its fp32 form; `precision` says what runs).
     public let network: ResNet50
+    /// `fp32`, or the engine's precision.
+    public let precision: String
     /// Parallel streams, each with its own workspace and input batch.
     public let streams: Int
     /// Images per forward pass in each stream.
     public let batchPerStream: Int
     /// Height and width of the input images.
     public let imageSize: Int
-    private let workspaces: [ResNet50.Workspace]
+    private let runners: [any TrunkStream]
     /// One (batchPerStream, imageSize, imageSize, 3) input batch per stream.
     private let inputs: [FloatBuffer]
 
@@ -31,12 +33,26 @@ public final class TrunkRunner: @unchecked Sendable {
     public init(network: ResNet50, streams: Int, batchPerStream: Int = 8, imageSize: Int,
                 patchChunkBytes: Int = FoldedConv.defaultPatchChunkBytes) {
         self.network = network
+        precision = "fp32"
         self.streams = max(1, streams)
         self.batchPerStream = max(1, batchPerStream)
         self.imageSize = imageSize
-        workspaces = (0..<max(1, streams)).map { _ in
-            ResNet50.Workspace(n: max(1, batchPerStream), h: imageSize, w: imageSize, patchChunkBytes: patchChunkBytes)
+        runners = (0..<max(1, streams)).map { _ in
+            FP32Stream(network: network, workspace: ResNet50.Workspace(n: max(1, batchPerStream), h: imageSize, w: imageSize,
+                                                                      patchChunkBytes: patchChunkBytes))
         }
+        inputs = (0..<max(1, streams)).map { _ in FloatBuffer(count: max(1, batchPerStream) * imageSize * imageSize * 3) }
+    }
+
+    /// A runner of `engine`'s streams (e.g. the bf16 trunk); `network` is its fp32 form.
+    /// - Throws: what the engine throws making a stream.
+    public init(engine: any TrunkEngine, network: ResNet50, streams: Int, batchPerStream: Int = 8, imageSize: Int) throws {
+        self.network = network
+        precision = engine.precision
+        self.streams = max(1, streams)
+        self.batchPerStream = max(1, batchPerStream)
+        self.imageSize = imageSize
+        runners = try (0..<max(1, streams)).map { _ in try engine.makeStream(batch: max(1, batchPerStream), imageSize: imageSize) }
         inputs = (0..<max(1, streams)).map { _ in FloatBuffer(count: max(1, batchPerStream) * imageSize * imageSize * 3) }
     }
 
@@ -56,7 +72,7 @@ public final class TrunkRunner: @unchecked Sendable {
         nonisolated(unsafe) let out = output
         let features = ResNet50Layout.featureCount, imageValues = imageSize * imageSize * 3
         DispatchQueue.concurrentPerform(iterations: streams) { stream in
-            let ws = workspaces[stream], input = inputs[stream]
+            let runner = runners[stream], input = inputs[stream]
             while let batch = state.take() {
                 let lo = range.lowerBound + batch * batchPerStream
                 let hi = min(range.upperBound, lo + batchPerStream)
@@ -66,8 +82,12 @@ public final class TrunkRunner: @unchecked Sendable {
                     state.fail(error)
                     return
                 }
-                network.forward(input.pointer, count: hi - lo, workspace: ws,
-                                features: out + (lo - range.lowerBound) * features)
+                do {
+                    try runner.forward(input.pointer, count: hi - lo, features: out + (lo - range.lowerBound) * features)
+                } catch {
+                    state.fail(error)
+                    return
+                }
                 progress(state.finished(hi - lo))
             }
         }

@@ -4,6 +4,7 @@ import Foundation
 @_exported import SweepExecutors
 import SweepCore
 import SweepData
+import SweepModels
 import SweepPluginAPI
 import SweepVision
 import SweepSearch
@@ -81,7 +82,8 @@ public struct SweepRun {
         let findings = PlanCheck.check(plan, dataset: data.dataset, split: split, catalog: catalog)
         for warning in findings.warnings { log("warning: \(warning)") }
         if !findings.errors.isEmpty { throw PlanCheck.Failure(messages: findings.errors) }
-        let extractor = LazyTrunkExtractor(trunk: trunk, streams: cores)
+        let precision = TrunkPrecision(rawValue: spec.backbone.precision.rawValue) ?? .fp32
+        let extractor = LazyTrunkExtractor(trunk: trunk, streams: cores, precision: precision)
         let cache = FeatureCache(directory: URL(fileURLWithPath: spec.backbone.cache))
         let imageFiles = (0..<data.dataset.count).map { data.dataset.imageURL($0).path }
         let key = try FeatureCacheKey(imagePaths: imageFiles, identity: extractor.identity,
@@ -130,7 +132,7 @@ public struct SweepRun {
             cache: cache, key: key, extractor: extractor,
             recipe: try ShardRecipe(weights: ((try? trunk.source.resolvedPath()) ?? nil) ?? trunk.source.description,
                                     weightsIdentity: trunk.identity,
-                                    preprocessing: .imagenet).json(),
+                                    preprocessing: .imagenet, precision: precision).json(),
             onEvent: { renderer.handle($0) }, log: { [display] in display.log($0) }))
         try DurableFiles.writeAtomically(Data(Self.recordedSpec(spec, data: data, trunk: trunk).utf8), to: store.specPath)
         try split.write(to: URL(fileURLWithPath: store.directory))

@@ -1,6 +1,7 @@
 import Foundation
 import SweepCore
 import SweepData
+import SweepDNNL
 import SweepModels
 import SweepVision
 
@@ -20,8 +21,12 @@ public enum TrunkPreparation {
     /// file is absent and `backbone.fallback` is `random`, and otherwise stops with an error
     /// that says where it looked and how to ask for the fallback.
     ///   - location: `file:line:col: ` of `backbone.weights` in the sweep file, put before the error.
+    /// Refuses `backbone.precision: bf16` first on a machine that cannot run it.
     public static func prepare(_ spec: BackboneSpec, seed: UInt64 = 0, location: String = "",
                                log: (String) -> Void) throws -> PreparedTrunk {
+        if spec.precision == .bf16, let refusal = bf16Refusal() {
+            throw FileError(path: "backbone.precision", reason: refusal)
+        }
         let source: WeightsSource
         switch spec.weights {
         case .imagenet: source = .imagenet
@@ -48,10 +53,22 @@ public enum TrunkPreparation {
 }
 
 extension TrunkPreparation {
+    /// Why bf16 cannot run on this machine, or nil when it can.
+    public static func bf16Refusal(_ support: BF16Support = .current) -> String? {
+        do {
+            try support.require()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// Whether `prepare` will find the weights, without reading them (for `sweep validate` and
     /// `--dry-run`): an error when the ImageNet file is missing and there is no fallback, a
     /// warning when the fallback will be used.
+    /// An error too for `backbone.precision: bf16` on a machine that cannot run it.
     public static func check(_ spec: BackboneSpec, location: String = "") -> (error: String?, warning: String?) {
+        if spec.precision == .bf16, let refusal = bf16Refusal() { return ("backbone.precision: \(refusal)", nil) }
         guard case .imagenet = spec.weights else { return (nil, nil) }
         do {
             _ = try WeightsSource.imagenet.resolvedPath()
@@ -72,6 +89,7 @@ public final class LazyTrunkExtractor: FeatureExtractor, @unchecked Sendable {
     let trunk: PreparedTrunk
     let preprocessing: Preprocessing
     let streams: Int
+    let precision: TrunkPrecision
     private var built: TrunkFeatureExtractor?
     /// 2048 pooled features per image.
     public let featureCount = ResNet50Layout.featureCount
@@ -79,22 +97,24 @@ public final class LazyTrunkExtractor: FeatureExtractor, @unchecked Sendable {
     public let batchSize = 64
 
     /// An extractor for `trunk` that builds the network on first use.
-    public init(trunk: PreparedTrunk, preprocessing: Preprocessing = .imagenet, streams: Int) {
+    public init(trunk: PreparedTrunk, preprocessing: Preprocessing = .imagenet, streams: Int,
+                precision: TrunkPrecision = .fp32) {
         self.trunk = trunk
         self.preprocessing = preprocessing
         self.streams = streams
+        self.precision = precision
     }
 
     /// The features' identity (weights and preprocessing), known without loading anything.
     public var identity: String {
-        TrunkFeatureExtractor.identity(weights: trunk.identity, preprocessing: preprocessing)
+        TrunkFeatureExtractor.identity(weights: trunk.identity, preprocessing: preprocessing, precision: precision)
     }
 
     /// - Parameter output: (paths.count, 2048) features, in path order.
     public func extract(paths: [String], into output: UnsafeMutablePointer<Float>) throws {
         if built == nil {
             built = try TrunkFeatureExtractor.load(trunk.source, identity: trunk.identity, preprocessing: preprocessing,
-                                                   streams: streams, batchSize: batchSize)
+                                                   streams: streams, batchSize: batchSize, precision: precision)
         }
         try built?.extract(paths: paths, into: output)
     }
@@ -110,12 +130,15 @@ public struct ShardRecipe: Codable, Sendable, Equatable {
     public var weightsIdentity: String
     /// The image preprocessing.
     public var preprocessing: Preprocessing
+    /// bf16, or nil for fp32 (left out of the JSON).
+    public var precision: TrunkPrecision?
 
     /// A recipe from its parts.
-    public init(weights: String, weightsIdentity: String, preprocessing: Preprocessing) {
+    public init(weights: String, weightsIdentity: String, preprocessing: Preprocessing, precision: TrunkPrecision = .fp32) {
         self.weights = weights
         self.weightsIdentity = weightsIdentity
         self.preprocessing = preprocessing
+        self.precision = precision == .fp32 ? nil : precision
     }
 
     /// JSON text.
@@ -128,6 +151,6 @@ public struct ShardRecipe: Codable, Sendable, Equatable {
     public func extractor(streams: Int) throws -> LazyTrunkExtractor {
         let source = try WeightsSource(parsing: weights)
         let trunk = PreparedTrunk(source: source, identity: weightsIdentity, description: "ResNet50 weights \(weights)")
-        return LazyTrunkExtractor(trunk: trunk, preprocessing: preprocessing, streams: streams)
+        return LazyTrunkExtractor(trunk: trunk, preprocessing: preprocessing, streams: streams, precision: precision ?? .fp32)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SweepDNNL
 import SweepModels
 import SweepTensor
 
@@ -12,8 +13,8 @@ struct TrunkBench {
     /// The workspaces' bytes of patches per GEMM call.
     let patchChunkBytes: Int
 
-    init(cores: Int, patchChunkBytes: Int) throws {
-        network = try ResNet50(weights: RandomInit.resnet50(seed: 0), file: "random:0")
+    init(cores: Int, patchChunkBytes: Int, plan: ConvPlan = .measured) throws {
+        network = try ResNet50(weights: RandomInit.resnet50(seed: 0), file: "random:0", plan: plan)
         self.cores = cores
         self.patchChunkBytes = patchChunkBytes
     }
@@ -32,6 +33,21 @@ struct TrunkBench {
     func streamsRate(streams: Int, batch: Int, images: Int) throws -> Double {
         let runner = TrunkRunner(network: network, streams: streams, batchPerStream: batch, imageSize: 224,
                                  patchChunkBytes: patchChunkBytes)
+        let input = Self.randomImages(batch)
+        let out = FloatBuffer(count: images * ResNet50Layout.featureCount)
+        nonisolated(unsafe) let source = input.pointer
+        let load: @Sendable (Int, UnsafeMutablePointer<Float>) throws -> Void = { i, slot in
+            slot.update(from: source + (i % batch) * 224 * 224 * 3, count: 224 * 224 * 3)
+        }
+        try runner.run(0..<(streams * batch), load: load, output: out.pointer)  // warm-up
+        let t = try bestTime(repeats: 2) { try runner.run(0..<images, load: load, output: out.pointer) }
+        return Double(images) / t
+    }
+
+    /// The bf16 trunk: `streams` streams of `batch`, each with `threadsPerStream` oneDNN threads.
+    func bf16Rate(streams: Int, batch: Int, threadsPerStream: Int, images: Int) throws -> Double {
+        let engine = try BF16ResNet50(network: network, batch: batch, imageSize: 224, threadsPerStream: threadsPerStream)
+        let runner = try TrunkRunner(engine: engine, network: network, streams: streams, batchPerStream: batch, imageSize: 224)
         let input = Self.randomImages(batch)
         let out = FloatBuffer(count: images * ResNet50Layout.featureCount)
         nonisolated(unsafe) let source = input.pointer

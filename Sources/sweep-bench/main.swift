@@ -24,6 +24,19 @@ let gemm1 = sgemmGFLOPs(threads: 1)
 report.section("Reference: 2048^3 sgemm (OpenBLAS)")
 report.table(["threads", "GFLOP/s"], [["\(cores)", fmt(gemm2)], ["1", fmt(gemm1)]])
 
+if only("trunk") || only("conv") {
+    report.section("3x3 stride-1 convolutions: im2col vs Winograd (batch 8, one core; ms per pass, direct-convolution GFLOP/s)")
+    let rows = try ConvBench.run()
+    report.table(["stage", "shape", "im2col", "F(2x2,3x3)", "F(4x4,3x3)", "fastest", "ConvPlan.measured"], rows.map { r in
+        [r.stage, "\(r.channels) ch at \(r.size)x\(r.size)"]
+            + ConvAlgorithm.allCases.map { a in
+                let t = r.seconds[a] ?? .nan
+                return "\(fmt(t * 1000, 2)) ms (\(fmt(ConvBench.gflop(r) / t, 0)))"
+            }
+            + [r.fastest.rawValue, ConvPlan.measured.byChannels[r.channels]?.rawValue ?? "im2col"]
+    })
+}
+
 let trunk = try TrunkBench(cores: cores, patchChunkBytes: patchChunkBytes)
 if only("trunk") {
     report.section("Trunk: ResNet50 forward at 224x224 (\(fmt(trunkGFLOPPerImage, 2)) GFLOP/image)")
@@ -38,6 +51,19 @@ if only("trunk") {
         let g = r * trunkGFLOPPerImage
         rows.append(["1 stream x batch \(batch), \(cores) BLAS threads", fmt(r), fmt(g), fmt(g / gemm2, 2)])
     }
+    let im2colTrunk = try TrunkBench(cores: cores, patchChunkBytes: patchChunkBytes, plan: .im2col)
+    let r = try im2colTrunk.streamsRate(streams: cores, batch: 8, images: 96)
+    rows.append(["im2col everywhere (no Winograd): \(cores) streams x batch 8", fmt(r), fmt(r * trunkGFLOPPerImage),
+                 fmt(r * trunkGFLOPPerImage / gemm2, 2)])
+    for (streams, batch, threads) in [(cores, 8, 1), (1, 16, cores)] {
+        if let r = try? trunk.bf16Rate(streams: streams, batch: batch, threadsPerStream: threads, images: 96) {
+            rows.append(["bf16 (oneDNN): \(streams) streams x batch \(batch), \(threads) thread(s) each", fmt(r),
+                         fmt(r * trunkGFLOPPerImage), fmt(r * trunkGFLOPPerImage / gemm2, 2)])
+        } else {
+            rows.append(["bf16 (oneDNN): not run (no AVX-512 BF16 here)", "-", "-", "-"])
+        }
+    }
+    report.line("Convolutions: \(trunk.network.plan) (3x3 stride 1; im2col elsewhere). GFLOP/s counts every convolution as direct (\(fmt(trunkGFLOPPerImage, 2)) GFLOP/image), so Winograd can pass the sgemm's figure.\n")
     report.table(["configuration", "images/s", "GFLOP/s", "/ sgemm GFLOP/s"], rows)
     let p = trunk.layerProfile(batch: 8)
     report.line("Where the time goes (one stream, 1 thread, batch 8; \(fmt(16 / p.total)) images/s on one core):\n")
@@ -47,7 +73,7 @@ if only("trunk") {
 
 let pipeline = PipelineBench(dataPath: dataPath, cores: cores)
 var dataset: LabelledImages?
-if only("data") || only("head") || only("sweep") || only("memory") {
+if only("data") || only("head") || only("sweep") || only("memory") || only("embed") {
     report.section("Data: 2000 synthetic MIML-format images")
     let data = try pipeline.ensureData(count: 2000, report: report)
     dataset = data
@@ -73,11 +99,26 @@ if let data = dataset, let features = cachedFeatures, only("head") {
     report.line("- 10 epochs in \(fmt(head.total, 2)) s: \(fmt(head.perEpoch, 3)) s per epoch, against ~275 s per epoch for the notebook's PyTorch loop on this machine (trunk recomputed every batch): \(fmt(275 / head.perEpoch, 0))x")
 }
 let sweepBinary = binDir + "/sweep"
-if let data = dataset, only("memory") {
-    let embed = try SweepBench(sweep: sweepBinary, dataPath: dataPath, scratch: scratch)
-        .embedMemory(images: (0..<data.count).map { data.imageURL($0).path })
-    report.section("Memory")
-    report.line("- `sweep embed` of \(data.count) images (streamed in batches of 64): peak resident memory \(fmt(embed.maxRSSMiB, 0)) MiB, \(fmt(embed.seconds)) s")
+if let data = dataset, only("memory") || only("embed") {
+    let images = (0..<data.count).map { data.imageURL($0).path }
+    let bench = EmbedBench(sweep: sweepBinary, scratch: scratch)
+    report.section("The whole `sweep embed` job on \(images.count) images, against PyTorch (and memory)")
+    let fp32 = try bench.sweepEmbed(images: images, precision: "fp32")
+    let bf16 = try? bench.sweepEmbed(images: images, precision: "bf16")
+    let torch = try bench.torchEmbed(images: images)
+    let n = Double(images.count)
+    var rows = [["`sweep embed` fp32", fmt(fp32.seconds), fmt(n / fp32.seconds), fmt(fp32.maxRSSMiB, 0)]]
+    if let bf16 { rows.append(["`sweep embed --precision bf16`", fmt(bf16.seconds), fmt(n / bf16.seconds), fmt(bf16.maxRSSMiB, 0)]) }
+    if case .success(let t) = torch { rows.append(["PyTorch (bench/torch_embed.py, batch 64)", fmt(t), fmt(n / t), "-"]) }
+    report.table(["job", "seconds", "images/s", "peak RSS MiB"], rows)
+    switch torch {
+    case .success(let t):
+        report.line("- against PyTorch fp32: fp32 \(fmt(t / fp32.seconds, 2))x (goal 1.4x)" + (bf16.map { ", bf16 \(fmt(t / $0.seconds, 2))x (goal 2.2x)" } ?? ""))
+    case .failure(let why):
+        report.line("- PyTorch not measured: \(why)")
+    }
+    if bf16 == nil { report.line("- bf16 not measured: `sweep embed --precision bf16` refused (no AVX-512 BF16 here)") }
+    report.line("- peak resident memory of the fp32 job (streamed in batches of 64): \(fmt(fp32.maxRSSMiB, 0)) MiB (goal: under 1536 MiB)")
 }
 if dataset != nil, only("sweep") {
     let bench = SweepBench(sweep: sweepBinary, dataPath: dataPath, scratch: scratch)

@@ -25,40 +25,50 @@ final class ResNet50FidelityTests: XCTestCase {
         }
     }
 
+    /// The plans tested against PyTorch: the committed one (Winograd where it was faster), every
+    /// 3x3 stride-1 convolution in each Winograd algorithm, and im2col alone.
+    static let plans: [(String, ConvPlan)] = [("measured", .measured), ("all F(2x2)", .all(.winograd2)),
+                                              ("all F(4x4)", .all(.winograd4)), ("im2col", .im2col)]
+
     func testFeaturesAndLogitsMatchPyTorch() throws {
         let expected = try loadFixture(ResNet50Expected.self, "resnet50_expected.json")
-        let model = try ResNet50(weights: Self.weights, file: "fixture weights", requireClassifier: true)
         let input = FixtureWeights.nhwc(FixtureWeights.inputNCHW(), n: 2, c: 3, h: 224, w: 224)  // (2, 224, 224, 3)
-        let workspace = ResNet50.Workspace(n: 2)
-        let features = FloatBuffer(count: 2 * 2048)  // (2, 2048)
-        let logits = FloatBuffer(count: 2 * 1000)  // (2, 1000)
         let x = FloatBuffer(input)
-        model.forward(x.pointer, workspace: workspace, features: features.pointer, logits: logits.pointer, threads: 2)
+        for (name, plan) in Self.plans {
+            let model = try ResNet50(weights: Self.weights, file: "fixture weights", requireClassifier: true, plan: plan)
+            let workspace = ResNet50.Workspace(n: 2)
+            let features = FloatBuffer(count: 2 * 2048)  // (2, 2048)
+            let logits = FloatBuffer(count: 2 * 1000)  // (2, 1000)
+            model.forward(x.pointer, workspace: workspace, features: features.pointer, logits: logits.pointer, threads: 2)
 
-        let featureError = relativeError(features.array, expected.features.flatMap { $0 })
-        let logitError = relativeError(logits.array, expected.logits.flatMap { $0 })
-        print("ResNet50 vs PyTorch: features max error \(featureError), logits max error \(logitError) "
-            + "(relative to the largest magnitude)")
-        XCTAssertLessThan(featureError, 1e-3)
-        XCTAssertLessThan(logitError, 1e-3)
+            let featureError = relativeError(features.array, expected.features.flatMap { $0 })
+            let logitError = relativeError(logits.array, expected.logits.flatMap { $0 })
+            print("ResNet50 (\(name): \(plan)) vs PyTorch: features max error \(featureError), logits max error "
+                + "\(logitError) (relative to the largest magnitude)")
+            XCTAssertLessThan(featureError, 1e-3, name)
+            XCTAssertLessThan(logitError, 1e-3, name)
+        }
     }
 
     /// The network is fully convolutional up to its global pool: at 200 x 200 (odd sizes from
-    /// layer3 on) it matches PyTorch too, with patches gathered in chunks or all at once.
+    /// layer3 on) it matches PyTorch too, with patches gathered in chunks or all at once, and with
+    /// each plan of convolution algorithms.
     func testFeaturesAtAnotherSizeMatchPyTorch() throws {
         let expected = try loadFixture(ResNet50OtherSizeExpected.self, "resnet50_200_expected.json")
         let size = expected.size
-        let model = try ResNet50(weights: Self.weights, file: "fixture weights")
         let nchw = FixtureWeights.inputNCHW(n: 1, size: size, block: expected.block)  // (1, 3, size, size)
         XCTAssertEqual(nchw.prefix(4).map { Double($0) }, expected.input.first)
         let x = FloatBuffer(FixtureWeights.nhwc(nchw, n: 1, c: 3, h: size, w: size))  // (1, size, size, 3)
-        for chunk in [FoldedConv.defaultPatchChunkBytes, 0] {
-            let workspace = ResNet50.Workspace(n: 1, h: size, w: size, patchChunkBytes: chunk)
-            let features = FloatBuffer(count: 2048)  // (1, 2048)
-            model.forward(x.pointer, workspace: workspace, features: features.pointer)
-            let error = relativeError(features.array, expected.features.flatMap { $0 })
-            print("ResNet50 at \(size)x\(size), patch chunk \(chunk) bytes: features max error \(error)")
-            XCTAssertLessThan(error, 1e-3, "patch chunk \(chunk)")
+        for (name, plan) in Self.plans {
+            let model = try ResNet50(weights: Self.weights, file: "fixture weights", plan: plan)
+            for chunk in [FoldedConv.defaultPatchChunkBytes, 0] {
+                let workspace = ResNet50.Workspace(n: 1, h: size, w: size, patchChunkBytes: chunk)
+                let features = FloatBuffer(count: 2048)  // (1, 2048)
+                model.forward(x.pointer, workspace: workspace, features: features.pointer)
+                let error = relativeError(features.array, expected.features.flatMap { $0 })
+                print("ResNet50 (\(name)) at \(size)x\(size), patch chunk \(chunk) bytes: features max error \(error)")
+                XCTAssertLessThan(error, 1e-3, "\(name), patch chunk \(chunk)")
+            }
         }
     }
 

@@ -17,6 +17,7 @@ public enum HTMLReport {
         page += "<main>"
         page += provenance(model)
         page += summary(model)
+        page += configurationTable(model)
         page += leaderboard(model)
         page += parameters(model)
         page += curves(model)
@@ -91,9 +92,8 @@ public enum HTMLReport {
         guard !table.rows.isEmpty else { return section("leaderboard-section", "Leaderboard", "<p>No finished trial yet.</p>") }
         let stateColumn = table.header.firstIndex(of: "state")
         let objectiveColumn = table.header.firstIndex(of: "val_" + model.objective.metric)
-        var body = "<p class=\"note\">One row per configuration, ranked by \(HTML.escape(model.objective.label)) (complete trials first). "
-            + "Click a column to sort by it. The same cells as <code>runs.csv</code> (one row per run; <code>leaderboard.csv</code> "
-            + "has one per configuration, mean ± sd over its runs).</p>"
+        var body = "<p class=\"note\">One row per run (a configuration with a seed and fold), ranked by \(HTML.escape(model.objective.label)) "
+            + "(complete runs first). Click a column to sort by it. The same cells as <code>runs.csv</code>.</p>"
         body += "<div class=\"scroll\"><table id=\"leaderboard\" class=\"sortable data\"><thead><tr>"
         for (k, name) in table.header.enumerated() {
             body += "<th scope=\"col\"\(k == objectiveColumn ? " class=\"objective\"" : "")>\(HTML.escape(name))</th>"
@@ -114,6 +114,30 @@ public enum HTMLReport {
         }
         body += "</tbody></table></div>"
         return section("leaderboard-section", "Leaderboard", body)
+    }
+
+    /// The configurations' leaderboard (`leaderboard.csv`): mean ± sd and interval over each
+    /// configuration's runs; shown when some configuration has more than one run.
+    static func configurationTable(_ model: ReportModel) -> String {
+        guard let table = model.configurationBoard, !table.rows.isEmpty,
+              model.configurations.count > table.rows.count else { return "" }
+        let meanColumn = table.header.firstIndex(of: "objective_mean")
+        var body = "<p class=\"note\">One row per configuration, ranked by the mean \(HTML.escape(model.objective.label)) over its runs "
+            + "(sd with n - 1; a 95% Student t interval). Click a column to sort by it. The same cells as <code>leaderboard.csv</code>.</p>"
+        body += "<div class=\"scroll\"><table id=\"configurations\" class=\"sortable data\"><thead><tr>"
+        for (k, name) in table.header.enumerated() {
+            body += "<th scope=\"col\"\(k == meanColumn ? " class=\"objective\"" : "")>\(HTML.escape(name))</th>"
+        }
+        body += "</tr></thead><tbody>"
+        for row in table.rows {
+            body += "<tr>"
+            for (k, cell) in row.enumerated() {
+                body += k == meanColumn ? "<td class=\"objective\">\(HTML.escape(cell))</td>" : "<td>\(HTML.escape(cell))</td>"
+            }
+            body += "</tr>"
+        }
+        body += "</tbody></table></div>"
+        return section("configurations-section", "Configurations", body)
     }
 
     static func parameters(_ model: ReportModel) -> String {

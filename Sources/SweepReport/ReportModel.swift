@@ -26,6 +26,9 @@ public struct ReportModel: Sendable {
     public var leaderboard: Table
     /// The configurations, ranked: `configurations[i]` is the leaderboard's row `i`.
     public var configurations: [Configuration]
+    /// The configurations' leaderboard, the cells of `leaderboard.csv` (n, mean, sd and 95%
+    /// interval over each configuration's runs); nil when it was not read.
+    public var configurationBoard: Table?
     /// How far the sweep got.
     public var progress: Progress
     /// Failed and diverged runs with their reasons, in rank order.

@@ -1,6 +1,7 @@
 import Foundation
 import SweepCore
 import SweepRunner
+import SweepSelection
 
 /// Turns a results folder into a `ReportModel`. What does not change during a sweep (the
 /// context, the chosen model of a given `best`) is read once and kept, so the model can be
@@ -43,7 +44,7 @@ public final class ReportReader: @unchecked Sendable {
         return lock.withLock {
             let context = loadContext()
             let spec = plan.spec
-            return ReportModel(
+            var model = ReportModel(
                 sweep: spec.name, generated: now, provenance: provenance(context),
                 objective: spec.train.objective, parameters: Self.axes(spec.grid, records: ranked),
                 metricNames: leaderboard.metricNames,
@@ -51,6 +52,9 @@ public final class ReportReader: @unchecked Sendable {
                 leaderboard: Table(header: leaderboard.header, rows: leaderboard.rows(ranked)),
                 configurations: Self.configurations(ranked), progress: Self.progress(ranked, planned: proposed ? max(spec.search.trials, plan.trials.count) : plan.trials.count),
                 failures: Self.failures(ranked), chosen: loadChosen(context, records: ranked))
+            let board = ConfigurationBoard(plan: plan)
+            model.configurationBoard = Table(header: board.header, rows: board.rows(ranked))
+            return model
         }
     }
 

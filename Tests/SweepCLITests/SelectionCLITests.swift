@@ -101,6 +101,20 @@ final class SelectionCLITests: CLITestCase {
         let nothing = try run(["run", "again.yaml", "--set", "repeats=3"])
         assertExit(nothing, 0, "again")
         XCTAssertTrue(nothing.stderr.contains("nothing to do"), nothing.stderr)
+
+        // The report's configurations table holds leaderboard.csv's rows (3 runs each).
+        let board = try CSV.records(String(contentsOf: folder.appendingPathComponent("leaderboard.csv"), encoding: .utf8))
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        let start = try XCTUnwrap(html.range(of: "<table id=\"configurations\""), "no configurations table in the report")
+        let table = String(html[start.lowerBound...].split(separator: "</table>").first ?? "")
+        XCTAssertEqual(table.components(separatedBy: "<tr>").count - 1, board.count, "a header row and one row per configuration")
+        let mean = try XCTUnwrap(board[0].firstIndex(of: "objective_mean"))
+        let n = try XCTUnwrap(board[0].firstIndex(of: "n"))
+        for row in board.dropFirst() {
+            XCTAssertEqual(row[n], "3")
+            XCTAssertTrue(table.contains("<td class=\"objective\">\(row[mean])</td>"), "mean \(row[mean]) not in the table")
+            XCTAssertTrue(table.contains("<td>\(row[1])</td>"), "config \(row[1]) not in the table")
+        }
     }
 
     /// The tuned thresholds equal a brute-force search over every threshold candidate on the

@@ -18,6 +18,11 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
     /// Images per cache batch (progress is committed after each).
     public let batchSize: Int
 
+    /// Images per forward pass in each fp32 stream: 16 ran the Winograd trunk faster than 8 on
+    /// this machine (`make bench`, trunk section). Features do not depend on it (every GEMM row
+    /// and Winograd tile is computed alike at any batch; `TrunkBatchInvarianceTests`).
+    public static let fp32BatchPerStream = 16
+
     /// An extractor over `network` with `preprocessing` (any image size: the trunk is fully
     /// convolutional up to its global pool).
     ///
@@ -27,7 +32,8 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
     ///   - batchSize: images per committed cache batch.
     public init(network: ResNet50, weightsIdentity: String, preprocessing: Preprocessing = .imagenet,
                 streams: Int, batchSize: Int = 64) {
-        runner = TrunkRunner(network: network, streams: streams, imageSize: preprocessing.size)
+        runner = TrunkRunner(network: network, streams: streams, batchPerStream: Self.fp32BatchPerStream,
+                             imageSize: preprocessing.size)
         self.preprocessing = preprocessing
         self.weightsIdentity = weightsIdentity
         self.batchSize = batchSize
@@ -40,7 +46,8 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
                 streams: Int, batchSize: Int = 64, precision: TrunkPrecision) throws {
         switch precision {
         case .fp32:
-            runner = TrunkRunner(network: network, streams: streams, imageSize: preprocessing.size)
+            runner = TrunkRunner(network: network, streams: streams, batchPerStream: Self.fp32BatchPerStream,
+                                 imageSize: preprocessing.size)
         case .bf16:
             let perStream = 8
             let engine = try BF16ResNet50(network: network, batch: perStream, imageSize: preprocessing.size)

@@ -8,6 +8,9 @@ struct EmbedBench {
     /// The Python with torch, if any.
     static let python = ProcessInfo.processInfo.environment["SWEEP_BENCH_PYTHON"] ?? "/work/venv/bin/python"
 
+    /// What `bench/torch_embed.py` runs by default (the fastest setup measured here).
+    static let torchSetup = "frozen TorchScript (optimize_for_inference), channels_last, batch 32, all cores, 1 DataLoader worker"
+
     /// Seconds and peak resident memory of `sweep embed` over `images`.
     func sweepEmbed(images: [String], precision: String) throws -> (seconds: Double, maxRSSMiB: Double) {
         let r = try runCommand(sweep, ["embed", "--weights", "random", "--precision", precision,
@@ -16,7 +19,8 @@ struct EmbedBench {
         return (r.seconds, Double(r.maxRSSKiB) / 1024)
     }
 
-    /// Seconds of the PyTorch job, or why it was not run.
+    /// Seconds of the PyTorch job (the whole process: import, model build, decode, trunk,
+    /// write), or why it was not run.
     func torchEmbed(images: [String]) throws -> Result<Double, BenchError> {
         let script = FileManager.default.currentDirectoryPath + "/bench/torch_embed.py"
         guard FileManager.default.isExecutableFile(atPath: Self.python),

@@ -107,10 +107,17 @@ if let data = dataset, only("memory") || only("embed") {
     let bf16 = try? bench.sweepEmbed(images: images, precision: "bf16")
     let torch = try bench.torchEmbed(images: images)
     let n = Double(images.count)
-    var rows = [["`sweep embed` fp32", fmt(fp32.seconds), fmt(n / fp32.seconds), fmt(fp32.maxRSSMiB, 0)]]
-    if let bf16 { rows.append(["`sweep embed --precision bf16`", fmt(bf16.seconds), fmt(n / bf16.seconds), fmt(bf16.maxRSSMiB, 0)]) }
-    if case .success(let t) = torch { rows.append(["PyTorch (bench/torch_embed.py, batch 64)", fmt(t), fmt(n / t), "-"]) }
-    report.table(["job", "seconds", "images/s", "peak RSS MiB"], rows)
+    let torchSeconds: Double? = if case .success(let t) = torch { t } else { nil }
+    let ratio: (Double) -> String = { s in torchSeconds.map { fmt($0 / s, 2) + "x" } ?? "-" }
+    var rows = [["`sweep embed` fp32", fmt(fp32.seconds), fmt(n / fp32.seconds), ratio(fp32.seconds), fmt(fp32.maxRSSMiB, 0)]]
+    if let bf16 {
+        rows.append(["`sweep embed --precision bf16`", fmt(bf16.seconds), fmt(n / bf16.seconds), ratio(bf16.seconds),
+                     fmt(bf16.maxRSSMiB, 0)])
+    }
+    if let t = torchSeconds {
+        rows.append(["PyTorch fp32 (bench/torch_embed.py: \(EmbedBench.torchSetup))", fmt(t), fmt(n / t), "1x", "-"])
+    }
+    report.table(["job", "seconds", "images/s", "/ PyTorch", "peak RSS MiB"], rows)
     switch torch {
     case .success(let t):
         report.line("- against PyTorch fp32: fp32 \(fmt(t / fp32.seconds, 2))x (goal 1.4x)" + (bf16.map { ", bf16 \(fmt(t / $0.seconds, 2))x (goal 2.2x)" } ?? ""))

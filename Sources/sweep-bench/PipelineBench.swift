@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepScenes
 import SweepModels
 import SweepTensor
 import SweepVision

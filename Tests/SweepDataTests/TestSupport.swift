@@ -2,6 +2,7 @@ import Foundation
 import SweepVision
 import XCTest
 @testable import SweepData
+import SweepScenes
 
 /// The committed fixtures folder.
 let fixturesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

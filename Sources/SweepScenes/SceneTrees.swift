@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 
 /// Trees: broadleaf crowns (clusters of noisy discs shaded from the light side, with leaf

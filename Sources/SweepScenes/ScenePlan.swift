@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 
 /// What every layer of one synthetic scene shares: size, horizon, sun and light.

@@ -1,3 +1,4 @@
+import SweepData
 import SweepTensor
 
 /// A linear RGB colour, components nominally in 0...1.

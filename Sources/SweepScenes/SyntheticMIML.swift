@@ -1,6 +1,7 @@
 import Foundation
 import SweepTensor
 import SweepVision
+import SweepData
 
 /// Writes a synthetic stand-in for the MIML natural-scene data set in exactly its layout:
 /// `original_images/1.jpg ... N.jpg` (libjpeg) and `miml data.mat` (libmatio, MATLAB v5,
@@ -89,45 +90,17 @@ public enum SyntheticMIML {
         return summary
     }
 
-    /// Writes `miml data.mat` through a temporary file and a rename.
+    /// Writes `miml data.mat` (`MIMLWriter`) with the scene classes and the bags.
     /// - Parameters:
-    ///   - targets: (N, C) row-major 0/1, written as C x N double +1/-1.
-    ///   - bags: N arrays of (9, 15) row-major, written as an N x 1 cell of 9 x 15 double.
+    ///   - targets: (N, C) row-major 0/1.
+    ///   - bags: N arrays of (9, 15) row-major instance features.
     static func writeMat(to url: URL, targets: [UInt8], bags: [[Double]], seed: UInt64) throws(SyntheticDataError) {
-        let names = SceneLabels.classNames
-        let c = names.count, n = targets.count / c
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         let header = "MATLAB 5.0 MAT-file, written by \(generatorName) (synthetic, seed \(seed))"
         do {
-            guard let file = MatFile.createV5(temporary.path, header: header) else {
-                throw SyntheticDataError("libmatio cannot create \(temporary.path)")
-            }
-            let nameCells = names.compactMap { MatVariable.rawCharRow($0) }
-            // Column-major C x N: element (k, j) at k + j * C, which is the (N, C) row-major layout.
-            let signed = targets.map { $0 != 0 ? 1.0 : -1.0 }
-            let bagCells = bags.compactMap { bag in
-                MatVariable.rawDoubleMatrix(name: nil, rows: InstanceFeatures.instances, columns: InstanceFeatures.features,
-                                            columnMajor: transpose(bag, rows: InstanceFeatures.instances, columns: InstanceFeatures.features))
-            }
-            guard nameCells.count == c, bagCells.count == n,
-                  let classVar = MatVariable.cell(name: "class_name", rows: c, columns: 1, elements: nameCells),
-                  let targetVar = MatVariable.doubleMatrix(name: "targets", rows: c, columns: n, columnMajor: signed),
-                  let bagVar = MatVariable.cell(name: "bags", rows: n, columns: 1, elements: bagCells) else {
-                throw SyntheticDataError("libmatio cannot build the variables for \(url.path)")
-            }
-            guard file.write(bagVar, compressed: false), file.write(classVar, compressed: false),
-                  file.write(targetVar, compressed: false) else {
-                throw SyntheticDataError("libmatio failed writing \(temporary.path)")
-            }
-        } catch let error as SyntheticDataError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            try MIMLWriter.writeMat(to: url, classNames: SceneLabels.classNames, targets: targets, bags: bags,
+                                    bagRows: InstanceFeatures.instances, bagColumns: InstanceFeatures.features, header: header)
         } catch {
-            throw SyntheticDataError("\(error)")
-        }
-        // The file is closed (MatFile released) before the rename.
-        guard rename(temporary.path, url.path) == 0 else {
-            throw SyntheticDataError("cannot rename \(temporary.path) to \(url.path): errno \(errno)")
+            throw SyntheticDataError(error.description)
         }
     }
 
@@ -142,15 +115,6 @@ public enum SyntheticMIML {
             guard n > 0 else { throw SyntheticDataError("cannot write \(path): errno \(errno)") }
             done += n
         }
-    }
-
-    /// Column-major copy of a (rows, columns) row-major matrix.
-    static func transpose(_ m: [Double], rows: Int, columns: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: m.count)
-        for r in 0..<rows {
-            for c in 0..<columns { out[c * rows + r] = m[r * columns + c] }
-        }
-        return out
     }
 }
 

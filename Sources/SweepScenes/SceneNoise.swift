@@ -1,3 +1,4 @@
+import SweepData
 /// Noise for the synthetic scenes: a precomputed tileable fractal value-noise texture (so a
 /// per-pixel lookup costs one bilinear fetch), a per-pixel hash for grain, and 1-D midpoint
 /// displacement for ridge lines (Fournier, Fussell & Carpenter, "Computer Rendering of

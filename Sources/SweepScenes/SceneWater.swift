@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 
 /// The sea: a water plane seen in perspective, its colour going from the hazy horizon to deep

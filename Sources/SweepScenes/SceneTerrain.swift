@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 
 /// Land rising above the horizon: mountain ranges (midpoint-displacement ridges with rock

@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 
 /// The sky: a vertical gradient (three stops at sunset), a sun with its glow, and clouds.

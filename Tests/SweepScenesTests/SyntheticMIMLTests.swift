@@ -1,5 +1,6 @@
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepScenes
 
 final class SyntheticMIMLTests: XCTestCase {
     /// MIML's published statistics (REFERENCE.md): per-class counts per 2000 images.

@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 
 /// Land below the horizon, each filling from `top[x]` (one row per column, (W)) to the image

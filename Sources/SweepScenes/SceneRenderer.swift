@@ -1,3 +1,4 @@
+import SweepData
 import Foundation
 import SweepTensor
 

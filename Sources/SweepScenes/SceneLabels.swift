@@ -1,3 +1,4 @@
+import SweepData
 /// The label sets of the synthetic scenes, designed to match MIML's statistics.
 ///
 /// MIML (2000 images): 1543 images with one label, 442 with two, 15 with three (1.236 labels

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// A damaged finished cache is detected, reported with its reason, and rebuilt.
 final class FeatureCacheCorruptionTests: FeatureCacheTestCase {

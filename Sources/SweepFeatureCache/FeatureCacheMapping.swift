@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SweepData
 import SweepTensor
 
 /// A finished feature matrix, memory-mapped read-only from `<key>/features.f32`.

@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 
 /// Shows feature-cache events on a terminal: on a TTY one progress line redrawn in place;
 /// otherwise (a log file, CI) a plain progress line at most every `plainLineInterval`

@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 import SweepTensor
 
 /// A deterministic stand-in for the ResNet50 trunk, for tests of the feature cache and for

@@ -1,5 +1,7 @@
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// The terminal renderer: in-place redraws on a TTY, throttled plain lines otherwise.
 final class FeatureCacheRendererTests: XCTestCase {

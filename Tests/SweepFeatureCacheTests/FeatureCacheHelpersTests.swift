@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// Shared set-up for the feature-cache tests: a temporary folder with small fake "images"
 /// (random bytes of varied length) and the features the fake extractor gives them when

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// An extractor that blocks in its first `extract` call until released, so a test can order
 /// two threads deterministically.

@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 import SweepDNNL
 import SweepModels
 import SweepTensor

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SweepData
 import SweepTensor
 
 /// The content address of one feature matrix: SHA-256 over a format tag, the extractor's

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// Resuming an interrupted extraction (the extractor throws after k batches).
 final class FeatureCacheResumeTests: FeatureCacheTestCase {

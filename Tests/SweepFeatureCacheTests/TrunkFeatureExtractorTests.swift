@@ -3,7 +3,9 @@ import SweepModels
 import SweepTensor
 import SweepVision
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// The extractor runs the trunk at the preprocessing's size (a model card may ask for 256),
 /// each image's features equal to the network run on that image alone.

@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 
 /// `<key>/manifest.json`: what a finished cache holds and how to check it.
 public struct FeatureCacheManifest: Codable, Sendable, Equatable {

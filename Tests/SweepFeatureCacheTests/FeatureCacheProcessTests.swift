@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// Real processes running `sweep-cache-testhelper`: a SIGKILL halfway, and two at once.
 final class FeatureCacheProcessTests: FeatureCacheTestCase {

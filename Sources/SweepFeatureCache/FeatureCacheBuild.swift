@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SweepData
 import SweepTensor
 
 /// Extraction into `<key>.partial/`, resumable batch by batch.

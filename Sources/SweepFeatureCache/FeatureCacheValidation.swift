@@ -1,4 +1,5 @@
 import Foundation
+import SweepData
 
 /// Checks a finished cache folder before anyone reads it: the manifest must be self-consistent
 /// (its fields hash to the folder's key), match the request, and describe the features file

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SweepData
 
 /// The on-disk cache of frozen-trunk features, shared by every trial of every sweep.
 ///

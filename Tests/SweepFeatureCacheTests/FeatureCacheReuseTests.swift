@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import SweepTensor
-@testable import SweepData
+import SweepData
+@testable import SweepFeatureCache
+import SweepTestSupport
 
 /// Reuse of a finished cache and what does and does not change the key.
 final class FeatureCacheReuseTests: FeatureCacheTestCase {

@@ -21,8 +21,9 @@ public final class TrunkFeatureExtractor: FeatureExtractor, @unchecked Sendable 
 
     /// Images per forward pass in each fp32 stream. 16 was 7% faster than 8 with im2col; with
     /// the Winograd plan one loaded run had 8 ahead (`make bench`, trunk section), so 8 stays
-    /// until a quiet run says otherwise. Features do not depend on it (8 and 16 give the same
-    /// bits: `TrunkBatchInvarianceTests`), so changing it keeps the feature caches valid.
+    /// until a quiet run says otherwise. Images in full passes get the same bits at 8 and 16,
+    /// but those in a short last pass may differ in the last bits (`TrunkBatchInvarianceTests`):
+    /// changing this must bump `trunk-eval-v1` in `identity`.
     public static let fp32BatchPerStream = 8
 
     /// An extractor over `network` with `preprocessing` (any image size: the trunk is fully

@@ -1,7 +1,7 @@
 """The whole `sweep embed` job in PyTorch, for `make bench`'s side-by-side figure.
 
 usage: torch_embed.py IMAGE_LIST OUT.npy [--threads N] [--workers N] [--batch N]
-                      [--layout channels_last|nchw] [--mode frozen|eager]
+                      [--layout channels_last|nchw] [--mode frozen|eager] [--timing FILE]
 
 Reads image paths (one a line) from IMAGE_LIST, runs the notebook's preprocessing (PIL decode,
 Resize((224, 224)), ToTensor, Normalize, in the notebook's Dataset shape) and torchvision's
@@ -70,6 +70,7 @@ def main():
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--layout", choices=["channels_last", "nchw"], default="channels_last")
     p.add_argument("--mode", choices=["frozen", "eager"], default="frozen")
+    p.add_argument("--timing", help="also write the `images seconds setup` line to this file")
     a = p.parse_args()
     paths = [line for line in open(a.images).read().split("\n") if line]
     torch.set_num_threads(a.threads)
@@ -86,7 +87,11 @@ def main():
                 batch = batch.contiguous(memory_format=torch.channels_last)
             features.append(model(batch).numpy())
     np.save(a.out, np.concatenate(features).astype(np.float32))
-    print(len(paths), time.perf_counter() - start, setup)
+    line = f"{len(paths)} {time.perf_counter() - start} {setup}"
+    print(line)
+    if a.timing:
+        with open(a.timing, "w") as f:
+            f.write(line + "\n")
 
 
 if __name__ == "__main__":

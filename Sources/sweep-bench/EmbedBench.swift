@@ -21,7 +21,7 @@ struct EmbedBench {
 
     /// Seconds of the PyTorch job (the whole process: import, model build, decode, trunk,
     /// write), or why it was not run.
-    func torchEmbed(images: [String]) throws -> Result<Double, BenchError> {
+    func torchEmbed(images: [String]) throws -> Result<(process: Double, loop: Double?), BenchError> {
         let script = FileManager.default.currentDirectoryPath + "/bench/torch_embed.py"
         guard FileManager.default.isExecutableFile(atPath: Self.python),
               try runCommand(Self.python, ["-c", "import torch, torchvision"]).status == 0 else {
@@ -29,8 +29,12 @@ struct EmbedBench {
         }
         let list = scratch + "/torch-images.txt"
         try images.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
-        let r = try runCommand(Self.python, [script, list, scratch + "/embed-torch.npy"])
+        let timing = scratch + "/torch-timing.txt"
+        try? FileManager.default.removeItem(atPath: timing)
+        let r = try runCommand(Self.python, [script, list, scratch + "/embed-torch.npy", "--timing", timing])
         guard r.status == 0 else { return .failure(BenchError("torch_embed.py exited with \(r.status)")) }
-        return .success(r.seconds)
+        // `images seconds setup`: the loop's seconds, PyTorch's start-up excluded.
+        let fields = (try? String(contentsOfFile: timing, encoding: .utf8))?.split(separator: " ") ?? []
+        return .success((r.seconds, fields.count > 1 ? Double(fields[1]) : nil))
     }
 }

@@ -103,6 +103,16 @@ extension SpecDecoder {
             reader.diagnostics.add(decoded.locations["search.method"] ?? decoded.locations["search"] ?? .argument("search"),
                                    "search.method", "tpe does not take repeats or data.folds yet (racing over runs will); use random or the grid")
         }
+        if spec.race {
+            let at = decoded.locations["race"] ?? .argument("race")
+            if spec.repeats <= 1 && spec.data.folds <= 1 {
+                reader.diagnostics.add(at, "race", "races configurations over their runs: needs repeats > 1 or data.folds > 1")
+            } else if spec.search.method == .tpe {
+                reader.diagnostics.add(at, "race", "races a planned set of configurations: use the grid or random search, not tpe")
+            } else if spec.pruner.method != .none {
+                reader.diagnostics.add(at, "race", "race and pruner both stop work early: choose one (pruner.method none, or race false)")
+            }
+        }
         if spec.search.method != .grid && spec.grid.isEmpty && decoded.locations[section] == nil {
             reader.diagnostics.add(decoded.locations["search.method"] ?? decoded.locations["search"] ?? .argument("search"),
                                    "search.method", "\(spec.search.method.rawValue) search needs parameters under grid (or space) to draw")

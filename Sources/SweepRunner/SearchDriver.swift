@@ -2,6 +2,7 @@ import Foundation
 import SweepCore
 import SweepExecutors
 import SweepSearch
+import SweepSelection
 
 /// What the recorder writes for a trial the pruner stopped: the epochs it ran, its best one,
 /// and the decision (epoch, rung and the numbers).
@@ -15,7 +16,8 @@ public struct PrunedTrial: Sendable {
 /// The search during a run: hands the queue its trials one at a time (random draws, then TPE
 /// proposals asked of the sampler as workers free up, until `search.trials` or the time budget),
 /// and judges each reported epoch with the pruner. Its whole state is the recorder's records and
-/// the trials it handed out, so a resumed run rebuilds it from `trials.jsonl`.
+/// the trials it handed out, so a resumed run rebuilds it from `trials.jsonl`. With `race: true`
+/// it hands out the runs the race wants, round by round (`RaceStandings`, see RaceDriving.swift).
 actor SearchDriver {
     let spec: SweepSpec
     let makeTrial: (@Sendable ([SweptParameter], Int) -> Trial?)?
@@ -26,7 +28,12 @@ actor SearchDriver {
     private var order: [Trial]
     /// Planned trials not yet handed out, in plan order.
     private var waiting: [Trial]
-    private var handedOut: Set<String> = []
+    var handedOut: Set<String> = []
+    /// The race (`race: true`), and every planned run by id.
+    let race: RaceStandings?
+    var planned: [String: Trial] = [:]
+    /// Race rounds whose decisions are logged.
+    var loggedRounds: Set<Int> = []
     private var curves: [String: [EpochMetrics]] = [:]
     private var stopping: Set<String> = []
     private var executor: (any SweepExecutor)?
@@ -43,6 +50,9 @@ actor SearchDriver {
         self.order = recorded
         self.waiting = waiting
         self.log = log
+        let all = (recorded + waiting).sorted { $0.index < $1.index }  // plan order: run i is the same seed/fold everywhere
+        race = RaceStandings(plan: SweepPlan(spec: spec, trials: all))
+        if race != nil { planned = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
     }
 
     func attach(_ executor: any SweepExecutor) { self.executor = executor }
@@ -57,7 +67,9 @@ actor SearchDriver {
             return nil
         }
         var trial: Trial?
-        if !waiting.isEmpty {
+        if let race {
+            trial = await raceNext(race)
+        } else if !waiting.isEmpty {
             trial = waiting.removeFirst()
         } else if spec.search.method == .tpe, order.count < spec.search.trials {
             trial = await propose()
@@ -147,7 +159,7 @@ actor SearchDriver {
 extension SearchDriver {
     /// True when the run needs a driver: trials proposed during the run, a time budget or a pruner.
     static func needed(_ spec: SweepSpec) -> Bool {
-        spec.search.method != .grid || spec.pruner.method != .none
+        spec.search.method != .grid || spec.pruner.method != .none || spec.race
     }
 
     /// `plan` with the TPE trials recorded by an earlier run (not in the plan, which holds only
@@ -164,8 +176,15 @@ extension SearchDriver {
         return extended
     }
 
-    /// Trials this run will start: the unfinished planned ones, and for TPE enough to reach `search.trials`.
-    static func toRun(_ plan: SweepPlan, remaining: Int) -> Int {
+    /// Trials this run will start: the unfinished planned ones, for TPE enough to reach
+    /// `search.trials`, for a race the runs it gives that have no record (none once it is finished).
+    static func toRun(_ plan: SweepPlan, remaining: Int, records: [TrialRecord] = []) -> Int {
+        if let race = RaceStandings(plan: plan) {
+            if race.state(records).finished { return 0 }
+            let planned = Set(plan.trials.map(\.id))
+            let recorded = Set(records.map(\.id)).intersection(planned).count
+            return min(remaining, max(1, race.totalRuns - recorded))
+        }
         guard plan.spec.search.method == .tpe else { return remaining }
         let finished = plan.trials.count - remaining
         return max(remaining, plan.spec.search.trials - finished)

@@ -66,6 +66,10 @@ public actor SweepRecorder: TrialSink {
         self.status.best = Self.describeBest(board.configurations(records).first, leaderboard)
     }
 
+    /// The records that stand: those of `--rerun` trials not recorded again yet left out (for
+    /// the race, such a run is still to run).
+    public var settledRecords: [TrialRecord] { records.filter { !awaitingRerun.contains($0.id) } }
+
     /// How many `--rerun` trials have not been recorded again yet.
     public var rerunsLeft: Int { awaitingRerun.count }
 

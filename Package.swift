@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepSearchTests", dependencies: ["SweepSearch"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor", "SweepSearch"]),
-        .testTarget(name: "SweepSelectionTests", dependencies: ["SweepSelection", "SweepCore", "SweepCSV"]),
+        .testTarget(name: "SweepSelectionTests", dependencies: ["SweepSelection", "SweepCore", "SweepSearch", "SweepCSV"]),
         .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
         .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepCSV", "SweepData", "SweepPlugins", "SweepTestSupport"]),
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),

@@ -99,10 +99,6 @@ extension SpecDecoder {
                                        "a distribution is drawn from, not enumerated: set search.method to random or tpe, or give a list")
             }
         }
-        if spec.search.method == .tpe && (spec.repeats > 1 || spec.data.folds > 1) {
-            reader.diagnostics.add(decoded.locations["search.method"] ?? decoded.locations["search"] ?? .argument("search"),
-                                   "search.method", "tpe does not take repeats or data.folds yet (racing over runs will); use random or the grid")
-        }
         if spec.race {
             let at = decoded.locations["race"] ?? .argument("race")
             if spec.repeats <= 1 && spec.data.folds <= 1 {

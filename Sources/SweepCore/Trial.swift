@@ -174,7 +174,9 @@ public struct SweepPlan: Sendable {
         case .grid: break
         case .random: return count + " drawn at random (seed \(spec.search.seed)) from " + axes
         case .tpe:
-            return "\(spec.search.trials) trials by TPE (seed \(spec.search.seed); the first \(trials.count) random) over " + axes
+            let startup = Set(trials.map(\.configID)).count, each = spec.runsPerConfiguration
+            return "\(spec.search.trials) " + (each == 1 ? "trials" : "configurations x \(each) runs")
+                + " by TPE (seed \(spec.search.seed); the first \(startup) random) over " + axes
         }
         var parts: [String] = []
         if !spec.grid.isEmpty { parts.append(spec.grid.map { "\($0.name) \($0.values.count)" }.joined(separator: " × ")) }

@@ -38,8 +38,9 @@ final class RaceTests: CLITestCase {
             XCTAssertTrue(text.hasPrefix("raced out after round \(row["race_out_round"] ?? "?") (mean "), text, file: file, line: line)
             // the mean it shows is its runs' mean, under the cut
             let numbers = text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: "()"))) }
-            XCTAssertEqual(numbers.count, 3, text, file: file, line: line)  // round, mean, cut (then run count ends in "run(s))")
-            if numbers.count == 3, let mean = Double(row["objective_mean"] ?? "") {
+            XCTAssertEqual(numbers.count, 4, text, file: file, line: line)  // round, mean, cut, runs
+            XCTAssertEqual(numbers.last.map { Int($0) }.map(String.init), row["runs"], text, file: file, line: line)
+            if numbers.count == 4, let mean = Double(row["objective_mean"] ?? "") {
                 XCTAssertEqual(numbers[1], mean, accuracy: 1e-3 * max(1, abs(mean)), text, file: file, line: line)
                 XCTAssertLessThanOrEqual(numbers[1], numbers[2], text, file: file, line: line)
             }

@@ -107,6 +107,10 @@ extension SpecDecoder {
                 reader.diagnostics.add(at, "race", "races a planned set of configurations: use the grid or random search, not tpe")
             } else if spec.pruner.method != .none {
                 reader.diagnostics.add(at, "race", "race and pruner both stop work early: choose one (pruner.method none, or race false)")
+            } else if spec.executor.kind == .slurm {
+                // the Slurm driver queues every run it may start before it polls: a round that waits would never end
+                reader.diagnostics.add(at, "race", "not available with executor.kind slurm yet (its driver queues all runs at "
+                                       + "once, a race hands them out round by round); use the local executor")
             }
         }
         if spec.search.method != .grid && spec.grid.isEmpty && decoded.locations[section] == nil {

@@ -122,6 +122,8 @@ final class SearchSpaceTests: XCTestCase {
                  reason: "races configurations over their runs: needs repeats > 1 or data.folds > 1"),
             Case(yaml: "name: a\ndata: {folds: 3}\npruner: median\nrace: true\ngrid: {lr: [0.1, 0.01]}\n", line: 4, column: 7,
                  path: "race", reason: "race and pruner both stop work early: choose one"),
+            Case(yaml: "name: a\nrepeats: 2\nexecutor: {kind: slurm}\nrace: true\n", line: 4, column: 7, path: "race",
+                 reason: "not available with executor.kind slurm yet"),
             Case(yaml: "name: a\nrepeats: 2\nrace: yes please\n", line: 3, column: 7, path: "race", reason: "must be true or false"),
         ]
         for c in cases {

@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepSearch", "SweepTensor", "SweepCSV", "Yams"]),
         // choosing a configuration from its runs: per-configuration statistics (mean, sd, t interval),
         // the leaderboard of configurations, per-class threshold tuning
-        .target(name: "SweepSelection", dependencies: ["SweepCore", "SweepCSV"]),
+        .target(name: "SweepSelection", dependencies: ["SweepCore", "SweepSearch", "SweepCSV"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
         .target(name: "SweepExecutors", dependencies: [
             "SweepCore", "SweepData", "SweepFeatureCache", "SweepTensor",
@@ -108,9 +108,9 @@ let package = Package(
                                                                    "SweepTestSupport", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepSearchTests", dependencies: ["SweepSearch"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor", "SweepSearch"]),
-        .testTarget(name: "SweepSelectionTests", dependencies: ["SweepSelection", "SweepCore", "SweepCSV"]),
+        .testTarget(name: "SweepSelectionTests", dependencies: ["SweepSelection", "SweepCore", "SweepSearch", "SweepCSV"]),
         .testTarget(name: "SweepExecutorsTests", dependencies: ["SweepExecutors", "SweepData"]),
-        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepData", "SweepPlugins", "SweepTestSupport"]),
+        .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepCore", "SweepCSV", "SweepData", "SweepPlugins", "SweepTestSupport"]),
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)

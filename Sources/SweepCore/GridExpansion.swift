@@ -94,17 +94,7 @@ struct GridExpansion {
                 continue
             }
             guard seen.insert(trial.id).inserted else { continue }
-            // runs: every repeat (its own seed) of every fold, as the grid's
-            let folds = spec.data.folds > 1 ? (0..<spec.data.folds).map { Optional($0) } : [nil]
-            for r in 0..<max(1, spec.repeats) {
-                var run = trial.config
-                run.seed = RunIdentity.seed(base: decoded.spec.seed, repeat: r)
-                for fold in folds {
-                    runs.append(Trial(id: RunIdentity.id(configuration: trial.id, repeat: r, fold: fold, folds: spec.data.folds),
-                                      index: runs.count, parameters: trial.parameters, config: run,
-                                      configID: trial.id, repeat: r, fold: fold))
-                }
-            }
+            runs += spec.runs(of: trial, firstIndex: runs.count)  // every repeat of every fold, as the grid's
             trials.append(trial)
         }
         return runs

@@ -37,8 +37,15 @@ extension SweepPlan {
                 axis.name + " " + (axis.distribution.map { "\($0)" } ?? "[" + axis.values.map(\.description).joined(separator: ", ") + "]")
             }.joined(separator: ", "))
             if spec.search.method == .tpe {
-                lines.append("the first \(trials.count) trials (random, below) start the search; TPE proposes the other "
-                             + "\(max(0, spec.search.trials - trials.count)) from the recorded results as workers free up")
+                let startup = Set(trials.map(\.configID)).count, each = spec.runsPerConfiguration
+                if each == 1 {
+                    lines.append("the first \(startup) trials (random, below) start the search; TPE proposes the other "
+                                 + "\(max(0, spec.search.trials - startup)) from the recorded results as workers free up")
+                } else {
+                    lines.append("the first \(startup) configurations (random, below, \(each) runs each) start the search; TPE "
+                                 + "proposes the other \(max(0, spec.search.trials - startup)), each observed by the mean objective "
+                                 + "of its \(each) runs once all are recorded")
+                }
             }
         }
         if spec.pruner.method != .none {

@@ -99,9 +99,19 @@ extension SpecDecoder {
                                        "a distribution is drawn from, not enumerated: set search.method to random or tpe, or give a list")
             }
         }
-        if spec.search.method == .tpe && (spec.repeats > 1 || spec.data.folds > 1) {
-            reader.diagnostics.add(decoded.locations["search.method"] ?? decoded.locations["search"] ?? .argument("search"),
-                                   "search.method", "tpe does not take repeats or data.folds yet (racing over runs will); use random or the grid")
+        if spec.race {
+            let at = decoded.locations["race"] ?? .argument("race")
+            if spec.repeats <= 1 && spec.data.folds <= 1 {
+                reader.diagnostics.add(at, "race", "races configurations over their runs: needs repeats > 1 or data.folds > 1")
+            } else if spec.search.method == .tpe {
+                reader.diagnostics.add(at, "race", "races a planned set of configurations: use the grid or random search, not tpe")
+            } else if spec.pruner.method != .none {
+                reader.diagnostics.add(at, "race", "race and pruner both stop work early: choose one (pruner.method none, or race false)")
+            } else if spec.executor.kind == .slurm {
+                // the Slurm driver queues every run it may start before it polls: a round that waits would never end
+                reader.diagnostics.add(at, "race", "not available with executor.kind slurm yet (its driver queues all runs at "
+                                       + "once, a race hands them out round by round); use the local executor")
+            }
         }
         if spec.search.method != .grid && spec.grid.isEmpty && decoded.locations[section] == nil {
             reader.diagnostics.add(decoded.locations["search.method"] ?? decoded.locations["search"] ?? .argument("search"),

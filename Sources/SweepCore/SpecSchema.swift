@@ -193,6 +193,11 @@ enum SpecSchema {
             SpecKey(path: "repeats", reading: .value(.integer(min: 1)) { $0.repeats = $1.integer }, defaultText: "1",
                     meaning: "runs of every configuration (and fold), each with its own seed derived from seed and the "
                         + "repeat index (repeat 0 uses seed); raising it on a finished sweep runs only the new repeats"),
+            SpecKey(path: "race", reading: .flag { $0.race = $1 }, defaultText: "false",
+                    meaning: "true (with repeats or data.folds > 1, grid or random search): race the configurations over "
+                        + "their runs in rounds, successive halving: round k gives every configuration still racing 2^k runs "
+                        + "(the same seeds/folds for all), then only the best half by mean (rounded up) go on; the winner gets "
+                        + "every run. leaderboard.csv says how many runs each got and why it stopped"),
             SpecKey(path: "rank_by", reading: .choice(SweepSpec.RankBy.self) { $0.rankBy = $1 }, defaultText: "mean",
                     meaning: "what ranks the configurations in leaderboard.csv: mean (the mean objective over their runs) "
                         + "or lower_bound (the cautious end of its 95% t interval: lower for max, upper for min)"),

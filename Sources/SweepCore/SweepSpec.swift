@@ -32,6 +32,9 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
     public var pruner = PrunerSettings()
     /// Runs per configuration and fold, each with its own seed (repeat 0 uses `seed`).
     public var repeats: Int = 1
+    /// Race the configurations over their runs (repeats and folds): successive halving, see
+    /// `SuccessiveHalvingRace`; not part of any trial's id.
+    public var race: Bool = false
     /// What ranks the configurations: the mean objective over their runs, or the cautious end of
     /// its 95% interval.
     public var rankBy: RankBy = .mean
@@ -64,7 +67,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         case trialTimeout = "trial_timeout"
         case keep
         case executor, search, pruner
-        case repeats
+        case repeats, race
         case rankBy = "rank_by"
         case refit
     }
@@ -85,6 +88,7 @@ public struct SweepSpec: Sendable, Hashable, Encodable {
         if search != SearchSettings() { try c.encode(search, forKey: .search) }
         if pruner != PrunerSettings() { try c.encode(pruner, forKey: .pruner) }
         try c.encode(repeats, forKey: .repeats)
+        if race { try c.encode(race, forKey: .race) }   // left out when false: sweeps without it read as before
         try c.encode(rankBy, forKey: .rankBy)
         try c.encodeIfPresent(refit, forKey: .refit)   // left out: the default (true with repeats or folds)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SweepTensor
+import SweepSearch
 
 /// Everything a worker needs to run one trial: training settings, seed, data split and trunk.
 public struct TrialConfig: Sendable, Hashable, Codable {
@@ -158,13 +159,24 @@ public struct SweepPlan: Sendable {
     /// `54 trials (dropout 3 × lr 3 × t_max 2 × depth 3)`, or `1 trial` without a grid; with
     /// repeats or folds `… (54 configurations × 3 repeats × 5 folds …)`.
     public var summary: String {
+        guard spec.race else { return plainSummary }
+        let configurations = Set(trials.map(\.configID)).count
+        let each = max(1, spec.repeats) * max(1, spec.data.folds)
+        let most = SuccessiveHalvingRace(minRuns: 1, maxRuns: each, reductionFactor: 2).totalRuns(configurations: configurations)
+        return plainSummary + ", raced: successive halving over the \(each) runs of each configuration, "
+            + "\(most) of the \(trials.count) runs in all"
+    }
+
+    private var plainSummary: String {
         let count = "\(trials.count) trial" + (trials.count == 1 ? "" : "s")
         let axes = spec.grid.map { "\($0.name) " + ($0.distribution.map { "\($0)" } ?? "\($0.values.count)") }.joined(separator: " × ")
         switch spec.search.method {
         case .grid: break
         case .random: return count + " drawn at random (seed \(spec.search.seed)) from " + axes
         case .tpe:
-            return "\(spec.search.trials) trials by TPE (seed \(spec.search.seed); the first \(trials.count) random) over " + axes
+            let startup = Set(trials.map(\.configID)).count, each = spec.runsPerConfiguration
+            return "\(spec.search.trials) " + (each == 1 ? "trials" : "configurations x \(each) runs")
+                + " by TPE (seed \(spec.search.seed); the first \(startup) random) over " + axes
         }
         var parts: [String] = []
         if !spec.grid.isEmpty { parts.append(spec.grid.map { "\($0.name) \($0.values.count)" }.joined(separator: " × ")) }

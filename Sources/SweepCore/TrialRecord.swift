@@ -95,6 +95,23 @@ public struct TrialTimings: Sendable, Hashable, Codable {
     }
 }
 
+/// Where a pruner stopped a `pruned` trial (`pruned` in its record).
+public struct PruningPoint: Sendable, Hashable, Codable {
+    /// The rule: `asha` or `median`.
+    public let method: String
+    /// Epochs it ran (as many as its record has).
+    public let epochs: Int
+    /// ASHA's rung it stopped at (rung r at epoch min_resource x reduction_factor^r); nil for the median rule.
+    public let rung: Int?
+
+    /// A stopping point.
+    public init(method: String, epochs: Int, rung: Int?) {
+        self.method = method
+        self.epochs = epochs
+        self.rung = rung
+    }
+}
+
 /// The immutable result of one finished trial: one line of `trials.jsonl`.
 public struct TrialRecord: Sendable, Hashable, Codable {
     /// The trial id (`TrialConfig.id`).
@@ -132,12 +149,16 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public let `repeat`: Int
     /// 0-based fold, nil without cross-validation.
     public let fold: Int?
+    /// Where the pruner stopped it (`pruned` trials; nil otherwise and in records written before it).
+    public let pruned: PruningPoint?
 
     /// A record from its fields.
     public init(id: String, parameters: [String: SweptValue], config: TrialConfig, seed: Int, state: TrialState,
                 epochs: [EpochMetrics], bestEpoch: Int?, objective: Double?, attempts: Int,
                 failure: TrialFailure?, timings: TrialTimings, workerPID: Int32?,
-                pluginCheckFailures: [String]? = nil, configID: String? = nil, repeat r: Int = 0, fold: Int? = nil) {
+                pluginCheckFailures: [String]? = nil, configID: String? = nil, repeat r: Int = 0, fold: Int? = nil,
+                pruned: PruningPoint? = nil) {
+        self.pruned = pruned
         self.configID = configID ?? id
         self.repeat = r
         self.fold = fold
@@ -162,7 +183,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         case workerPID = "worker_pid"
         case pluginCheckFailures = "plugin_check_failures"
         case configID = "config_id"
-        case `repeat`, fold
+        case `repeat`, fold, pruned
     }
 
     public init(from decoder: any Decoder) throws {
@@ -183,6 +204,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         configID = try c.decodeIfPresent(String.self, forKey: .configID) ?? id
         self.repeat = try c.decodeIfPresent(Int.self, forKey: .repeat) ?? 0
         fold = try c.decodeIfPresent(Int.self, forKey: .fold)
+        pruned = try c.decodeIfPresent(PruningPoint.self, forKey: .pruned)
     }
 
     /// The epoch metrics at `bestEpoch`.

@@ -66,6 +66,10 @@ public actor SweepRecorder: TrialSink {
         self.status.best = Self.describeBest(board.configurations(records).first, leaderboard)
     }
 
+    /// The records that stand: those of `--rerun` trials not recorded again yet left out (for
+    /// the race, such a run is still to run).
+    public var settledRecords: [TrialRecord] { records.filter { !awaitingRerun.contains($0.id) } }
+
     /// How many `--rerun` trials have not been recorded again yet.
     public var rerunsLeft: Int { awaitingRerun.count }
 
@@ -157,7 +161,8 @@ public actor SweepRecorder: TrialSink {
         status.running = max(0, status.running - 1)
         if let pruned = prunedTrials.removeValue(forKey: ticket.id), let trial = trials[ticket.id] {
             await commit([record(trial, ticket: ticket, state: .pruned, epochs: pruned.epochs, bestEpoch: pruned.bestEpoch,
-                                 objective: pruned.objective, failure: TrialFailure(reason: pruned.reason, stderrTail: ""), pid: nil)])
+                                 objective: pruned.objective, failure: TrialFailure(reason: pruned.reason, stderrTail: ""), pid: nil,
+                                 pruned: pruned.point)])
             return
         }
         if willRetry {
@@ -171,7 +176,8 @@ public actor SweepRecorder: TrialSink {
     }
 
     func record(_ trial: Trial, ticket: TrialTicket, state: TrialState, epochs: [EpochMetrics], bestEpoch: Int?,
-                objective: Double?, failure: TrialFailure?, pid: Int32?, end: Date = Date()) -> TrialRecord {
+                objective: Double?, failure: TrialFailure?, pid: Int32?, end: Date = Date(),
+                pruned: PruningPoint? = nil) -> TrialRecord {
         let start = min(attemptStart[ticket.id] ?? end, end)
         let train = trial.config.train
         let accepted = Set([train.loss.name] + train.metrics.map(\.name)).sorted().flatMap { pluginCheckFailures[$0] ?? [] }
@@ -180,7 +186,7 @@ public actor SweepRecorder: TrialSink {
                            attempts: ticket.attempt, failure: failure,
                            timings: TrialTimings(start: start, end: end, seconds: end.timeIntervalSince(start)),
                            workerPID: pid, pluginCheckFailures: accepted.isEmpty ? nil : accepted,
-                           configID: trial.configID, repeat: trial.repeat, fold: trial.fold)
+                           configID: trial.configID, repeat: trial.repeat, fold: trial.fold, pruned: pruned)
     }
 
     /// Appends the records not yet recorded (one sync), then rewrites the leaderboard once.

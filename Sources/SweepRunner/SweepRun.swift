@@ -117,7 +117,7 @@ public struct SweepRun {
         let finished = Set(existing.map(\.id))
         let runPlan = SearchDriver.plan(plan, recorded: existing)  // with TPE's recorded trials
         let remaining = runPlan.trials.filter { !finished.contains($0.id) }
-        let toRun = SearchDriver.toRun(runPlan, remaining: remaining.count)
+        let toRun = SearchDriver.toRun(runPlan, remaining: remaining.count, records: existing)
         let activeWorkers = min(workers, max(1, toRun))
         // workers x BLAS threads = cores (locally); a Slurm worker uses the CPUs of its task
         context.blasThreads = spec.executor.kind == .slurm ? spec.executor.cpusPerTask : max(1, cores / activeWorkers)
@@ -151,7 +151,8 @@ public struct SweepRun {
                                     }, log: log)
         if toRun == 0 {
             interrupt.exitImmediately(saying: nil)
-            log("nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
+            log(spec.race ? "nothing to do: the race of \(spec.name) is finished (see the race column of leaderboard.csv)"
+                : "nothing to do: all \(plan.trials.count) trials of \(spec.name) are finished")
             try await finish(final, recorder: recorder)
             return .nothingToDo
         }

@@ -3,7 +3,9 @@
 /// configuration") and of successive halving (Jamieson and Talwalkar 2016). Round k gives every
 /// configuration still racing `minRuns * reductionFactor^k` runs (at most `maxRuns`), the runs in
 /// the same order for all (run i is the same seed or fold everywhere); after a round only the best
-/// ceil(n / reductionFactor) by mean score over those runs go on (ties: the earlier configuration).
+/// ceil(n / reductionFactor) by mean score over those runs go on (ties: the earlier configuration),
+/// until the round that gives `maxRuns`, after which the race is over; a configuration left alone
+/// (the last survivor) still gets every run, so the winner's mean is over all its runs.
 /// A pure function of the results so far, so it is rebuilt from the records on resume.
 public struct SuccessiveHalvingRace: Sendable, Hashable {
     public var minRuns: Int
@@ -27,6 +29,10 @@ public struct SuccessiveHalvingRace: Sendable, Hashable {
         public var mean: Double?
         /// Why it gets no more runs (nil while it races, or when it won).
         public var stopped: String?
+        /// The round (1-based) after which it got no more runs (nil while it races, or when it won).
+        public var stoppedRound: Int?
+        /// The mean it fell short of: the worst mean that went on from that round.
+        public var cut: Double?
     }
 
     /// The race so far: each configuration's standing, and whether the race is over.
@@ -48,7 +54,7 @@ public struct SuccessiveHalvingRace: Sendable, Hashable {
     /// Where the race stands given each configuration's scores, run by run (in configuration
     /// order); configurations with missing runs of the current round hold the round open.
     public func state(_ results: [(id: String, scores: [Double])], direction: Direction) -> State {
-        var standings = results.map { Standing(id: $0.id, runs: 0, mean: nil, stopped: nil) }
+        var standings = results.map { Standing(id: $0.id, runs: 0, mean: nil, stopped: nil, stoppedRound: nil, cut: nil) }
         var racing = Array(results.indices)
         var k = 0
         while true {
@@ -62,7 +68,8 @@ public struct SuccessiveHalvingRace: Sendable, Hashable {
             if racing.contains(where: { results[$0].scores.count < r }) {
                 return State(standings: standings, finished: false, round: k)
             }
-            if racing.count <= 1 || r >= maxRuns { return State(standings: standings, finished: true, round: k) }
+            // a lone configuration (a race of one, or the last survivor) gets every run
+            if racing.isEmpty || r >= maxRuns { return State(standings: standings, finished: true, round: k) }
             let ranked = racing.sorted { a, b in
                 let ma = mean(a) ?? 0, mb = mean(b) ?? 0
                 if ma != mb { return direction.better(ma, than: mb) }
@@ -73,9 +80,26 @@ public struct SuccessiveHalvingRace: Sendable, Hashable {
             for (place, i) in ranked.enumerated() where place >= keep {
                 standings[i].stopped = "round \(k + 1): mean \(fmt(mean(i) ?? 0)) over \(r) run(s) ranked \(place + 1) of "
                     + "\(racing.count); the best \(keep) (mean \(direction == .maximize ? ">=" : "<=") \(fmt(cutoff))) go on"
+                standings[i].stoppedRound = k + 1
+                standings[i].cut = cutoff
             }
             racing = ranked.prefix(keep).sorted()
             k += 1
         }
+    }
+
+    /// Runs a race of `n` configurations gives in all: the number of survivors does not depend
+    /// on the scores (ceil(n / reductionFactor) go on after each round), so it is known ahead.
+    public func totalRuns(configurations n: Int) -> Int {
+        var racing = n, given = 0, total = 0, k = 0
+        while racing > 0 {
+            let r = runs(round: k)
+            total += racing * (r - given)
+            if r >= maxRuns { break }
+            racing = (racing + reductionFactor - 1) / reductionFactor
+            given = r
+            k += 1
+        }
+        return total
     }
 }

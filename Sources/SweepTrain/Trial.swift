@@ -137,7 +137,9 @@ struct TrialLoop {
                     return diverged(result, "training step failed at epoch \(epoch), batch \(b): \(error)")
                 }
                 guard value.isFinite else {
-                    return diverged(result, "training loss \(value) at epoch \(epoch), batch \(b)")
+                    // NaN's sign bit depends on the optimiser's code path (-nan in optimised builds)
+                    let shown = value.isNaN ? "nan" : "\(value)"
+                    return diverged(result, "training loss \(shown) at epoch \(epoch), batch \(b)")
                 }
                 // The first batch's loss is the untrained head's; a loss that explodes far above
                 // it (lr 10 takes BCE from ~1 to thousands) counts as diverged too.

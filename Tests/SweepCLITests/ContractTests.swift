@@ -322,6 +322,30 @@ final class ContractTests: CLITestCase {
                            pick: { $0["repeat"]?.number == 1 })
     }
 
+    /// `race: true` reaches the runner: of 2 configurations x 2 repeats only 3 runs are made
+    /// (round 1: repeat 0 of each; round 2: repeat 1 of the better one alone), and that third run
+    /// trains the winner's settings (its lr, worked out here by training both repeat-0 runs in this
+    /// process) with repeat 1's seed.
+    func testRaceGivesTheSecondRepeatToTheBetterConfigurationOnly() throws {
+        let hex = ContentHasher.sha256Hex(Data("seed 0 repeat 1".utf8))
+        let seed = UInt64((UInt32(hex.prefix(8), radix: 16) ?? 0) & 0x7fff_ffff)
+        let lrs = [0.02, 0.0005]
+        let firstRuns = try lrs.map { lr -> Double in
+            var e = ContractExpectation.base
+            e.config.optimizer = .adam(learningRate: lr)
+            return try InProcessTrainer.run(e, dataSet: dataSet).objective ?? -.infinity
+        }
+        let winner = firstRuns[1] > firstRuns[0] ? lrs[1] : lrs[0]  // ties: the earlier configuration
+        try assertContract({
+            $0.grid = [("lr", "[0.02, 0.0005]")]
+            $0.repeats = "2"
+            $0.extra = ["race: true"]
+        }, expect: {
+            $0.config.optimizer = .adam(learningRate: winner)
+            $0.config.seed = seed
+        }, reference: { $0.config.optimizer = .adam(learningRate: winner) }, trials: 3, pick: { $0["repeat"]?.number == 1 })
+    }
+
     /// Fold 1 of 3 validates on the second fold of the non-test rows and trains on the other two.
     func testFolds() throws {
         try assertContract({ $0.folds = "3" }, expect: { $0.folds = 3; $0.fold = 1 }, trials: 3,

@@ -80,6 +80,11 @@ final class SearchTests: CLITestCase {
             let reason = r["failure"]?["reason"]?.string ?? ""
             XCTAssertTrue(reason.hasPrefix("pruned by asha after \(r.epochs.count) epoch(s) at rung "), reason)
             XCTAssertTrue(reason.contains("is not in the top"), reason)
+            // the record says where it stopped: the epochs it ran and the rung named in the reason
+            XCTAssertEqual(r["pruned"]?["method"]?.string, "asha")
+            XCTAssertEqual(r["pruned"]?["epochs"]?.number, Double(r.epochs.count))
+            let rung = r["pruned"]?["rung"]?.number.map { Int($0) } ?? -1
+            XCTAssertTrue(reason.contains("at rung \(rung):"), "rung \(rung): \(reason)")
         }
         XCTAssertTrue(outcome.stderr.contains("pruned by asha after"), outcome.stderr)
         let states = try LeaderboardFile.read(folder).rows.map { $0["state"] ?? "" }

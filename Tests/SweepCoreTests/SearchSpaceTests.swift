@@ -118,6 +118,13 @@ final class SearchSpaceTests: XCTestCase {
                  reason: "must be >= 2, got 1"),
             Case(yaml: "name: a\ngrid: {lr: [0.1]}\nspace: {dropout: [0.1]}\n", line: 3, column: 8, path: "space",
                  reason: "give the parameters under one of grid and space, not both"),
+            Case(yaml: "name: a\nrace: true\ngrid: {lr: [0.1, 0.01]}\n", line: 2, column: 7, path: "race",
+                 reason: "races configurations over their runs: needs repeats > 1 or data.folds > 1"),
+            Case(yaml: "name: a\ndata: {folds: 3}\npruner: median\nrace: true\ngrid: {lr: [0.1, 0.01]}\n", line: 4, column: 7,
+                 path: "race", reason: "race and pruner both stop work early: choose one"),
+            Case(yaml: "name: a\nrepeats: 2\nexecutor: {kind: slurm}\nrace: true\n", line: 4, column: 7, path: "race",
+                 reason: "not available with executor.kind slurm yet"),
+            Case(yaml: "name: a\nrepeats: 2\nrace: yes please\n", line: 3, column: 7, path: "race", reason: "must be true or false"),
         ]
         for c in cases {
             let issues = Support.issues(c.yaml)

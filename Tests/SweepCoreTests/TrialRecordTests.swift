@@ -56,6 +56,22 @@ final class TrialRecordTests: XCTestCase {
         XCTAssertEqual([back.configID, "\(back.repeat)", "\(back.fold ?? -1)"], ["c", "2", "1"])
     }
 
+    /// A pruned record says where it stopped (`pruned`: method, epochs run, rung); records written
+    /// before that field (and every other record) have none and read as before.
+    func testAPrunedRecordKeepsItsRung() throws {
+        let old = try Self.record(id: "0123456789ab", state: .pruned, objective: 0.4, epochs: [Self.epoch(0, val: 0.4)], bestEpoch: 0)
+        XCTAssertFalse(try old.jsonLine().contains("\"pruned\":"), "no pruned key without a stopping point")
+        XCTAssertNil(try TrialRecord(jsonLine: try old.jsonLine()).pruned)
+        let pruned = TrialRecord(id: "p", parameters: [:], config: old.config, seed: 0, state: .pruned,
+                                 epochs: [Self.epoch(0, val: 0.4), Self.epoch(1, val: 0.41), Self.epoch(2, val: 0.42)],
+                                 bestEpoch: 2, objective: 0.42, attempts: 1, failure: TrialFailure(reason: "pruned by asha", stderrTail: ""),
+                                 timings: old.timings, workerPID: nil, pruned: PruningPoint(method: "asha", epochs: 3, rung: 1))
+        let line = try pruned.jsonLine()
+        XCTAssertTrue(line.contains("\"pruned\":{\"epochs\":3,\"method\":\"asha\",\"rung\":1}"), line)
+        XCTAssertEqual(try TrialRecord(jsonLine: line), pruned)
+        XCTAssertEqual(try TrialRecord(jsonLine: line).pruned?.rung, 1)
+    }
+
     private func recordLineWithoutRunFields() throws -> String {
         let line = try Self.record(id: "0123456789ab", state: .complete, objective: 0.5).jsonLine()
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

@@ -57,4 +57,17 @@ final class RacingTests: XCTestCase {
         XCTAssertEqual(state.standings.map(\.runs), [1, 1])
         XCTAssertNil(state.standings[1].mean)
     }
+
+    /// The runs a race gives are known ahead: 54 configurations x 5 folds give 54 + 27 + 2 x 14 + 7.
+    func testTotalRunsMatchesAPlayedRace() {
+        XCTAssertEqual(SuccessiveHalvingRace(maxRuns: 5).totalRuns(configurations: 54), 54 + 27 + 28 + 7)
+        XCTAssertEqual(race.totalRuns(configurations: 8), 16)
+        XCTAssertEqual(race.totalRuns(configurations: 1), 4, "a lone configuration gets every run")
+        var table: [String: [Double]] = [:]
+        for c in 0..<11 { table["c\(c)"] = (0..<4).map { Double((c * 7 + $0 * 3) % 5) } }
+        let played = play(table, direction: .minimize)
+        XCTAssertEqual(played.standings.map(\.runs).reduce(0, +), race.totalRuns(configurations: 11))
+        XCTAssertEqual(played.standings.compactMap(\.stoppedRound).max(), 2)
+        for s in played.standings where s.stopped != nil { XCTAssertNotNil(s.cut) }
+    }
 }

@@ -21,6 +21,10 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     public var objective = Objective()
     /// A class is predicted when its probability is > threshold.
     public var threshold: Double = 0.5
+    /// One threshold per class (class order) when `train.threshold` is a list; it replaces
+    /// `threshold` (then 0.5) everywhere. Nil (left out of the JSON, so trial ids without it
+    /// are unchanged): every class uses `threshold`.
+    public var thresholds: [Double]? = nil
 
     /// The defaults.
     public init() {}
@@ -28,7 +32,7 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case epochs
         case batchSize = "batch_size"
-        case head, optimizer, schedule, loss, metrics, objective, threshold
+        case head, optimizer, schedule, loss, metrics, objective, threshold, thresholds
     }
 }
 

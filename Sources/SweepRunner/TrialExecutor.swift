@@ -68,7 +68,7 @@ public final class TrialExecutor: @unchecked Sendable {
         let bestValue = epochs.first { $0.epoch == result.bestEpoch }?.value(train.objective.metric, on: train.objective.split)
         var written = false
         if let state = result.bestState, result.bestEpoch != nil {
-            let card = ModelCard(
+            var card = ModelCard(
                 classNames: context.classNames, threshold: train.threshold, scores: settings.scores,
                 head: result.headConfig,
                 trunk: .init(name: config.backbone.name, weights: context.weights, identity: context.weightsIdentity),
@@ -77,6 +77,7 @@ public final class TrialExecutor: @unchecked Sendable {
                              validation: epochs.first { $0.epoch == result.bestEpoch }?.val ?? [:],
                              data: context.dataDescription),
                 pytorch: .init(head: result.headConfig, scores: settings.scores))
+            card.thresholds = train.thresholds
             let scores = ValidationScores(head: try Head(config: result.headConfig, state: state), data: data,
                                           activation: settings.scores)
             try Checkpoint.write(state: state, card: card, validation: scores, to: context.checkpointsDirectory + "/" + ticket.id)
@@ -125,6 +126,7 @@ public final class TrialExecutor: @unchecked Sendable {
         out.batchSize = t.batchSize
         out.seed = UInt64(truncatingIfNeeded: c.seed)
         out.threshold = t.threshold
+        out.classThresholds = t.thresholds
         var objective = SweepTrain.Objective(metric: t.objective.metric, higherIsBetter: t.objective.direction == .max)
         objective.onTrainingSplit = t.objective.split == .train
         out.objective = objective

@@ -59,13 +59,16 @@ public final class TrialExecutor: @unchecked Sendable {
             settings.epochs = epochs
             settings.keepLastEpoch = true
         }
+        if (train.objective.lastEpochs ?? 0) > 0 { settings.keepLastEpoch = true }
         settings.scores = lossType.labels == .exclusive ? .softmax : .sigmoid
         let result = try runTrial(data: data, config: settings, loss: loss, metrics: metrics) { record in
             if let json = try? Self.encode(Self.epochMetrics(record)) { emitEpoch(json) }
         }
         let epochs = result.epochs.map(Self.epochMetrics)
         // The trainer chose the best epoch (and kept its weights); the record uses the same one.
-        let bestValue = epochs.first { $0.epoch == result.bestEpoch }?.value(train.objective.metric, on: train.objective.split)
+        let bestValue = train.objective.runValue(
+            epochs.map { $0.value(train.objective.metric, on: train.objective.split) ?? .nan },
+            best: epochs.first { $0.epoch == result.bestEpoch }?.value(train.objective.metric, on: train.objective.split))
         var written = false
         if let state = result.bestState, result.bestEpoch != nil {
             var card = ModelCard(

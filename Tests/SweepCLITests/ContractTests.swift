@@ -267,6 +267,12 @@ final class ContractTests: CLITestCase {
                            reference: { $0.config.epochs = 8 })
     }
 
+    /// `last_epochs: 2`: the run keeps its last epoch and its objective is the mean of the last two.
+    func testObjectiveLastEpochs() throws {
+        try assertContract({ $0.objective = "{metric: f1_samples, split: val, direction: max, last_epochs: 2}" },
+                           expect: { $0.config.keepLastEpoch = true; $0.objectiveLastEpochs = 2 })
+    }
+
     /// The threshold reaches the metrics and the model card `sweep predict` uses.
     func testThreshold() throws {
         try assertContract({ $0.threshold = "0.6224593312018546" }, expect: { $0.config.threshold = 0.6224593312018546 })

@@ -209,6 +209,21 @@ final class SelectionKeyTests: XCTestCase {
         XCTAssertNotNil(grid.locations["grid.threshold"], "the grid key's place, for the class-count check")
     }
 
+    /// `train.objective.last_epochs`: read, 0 is the default (ids unchanged), written back.
+    func testObjectiveLastEpochs() throws {
+        let plan = try Support.plan("name: a\ntrain: {objective: {metric: f1_samples, last_epochs: 3}}\n")
+        XCTAssertEqual(plan.spec.train.objective.lastEpochs, 3)
+        XCTAssertEqual(try Support.plan(try plan.spec.resolvedYAML()).trials.map(\.id), plan.trials.map(\.id))
+        XCTAssertNotEqual(plan.trials.map(\.id), try Support.plan("name: a\n").trials.map(\.id))
+        XCTAssertEqual(try Support.plan("name: a\ntrain: {objective: {metric: f1_samples, last_epochs: 0}}\n").trials.map(\.id),
+                       try Support.plan("name: a\n").trials.map(\.id))
+        let o = plan.spec.train.objective
+        XCTAssertEqual(o.runValue([0.1, 0.5, 0.2, .nan, 0.4], best: 0.5) ?? 0, 0.3, accuracy: 1e-15, "mean of the finite ones of the last 3")
+        XCTAssertEqual(Objective().runValue([0.1, 0.5], best: 0.5), 0.5)
+        XCTAssertEqual(Support.issues("name: a\ntrain: {objective: {metric: f1_samples, last_epochs: -1}}\n").first?.keyPath,
+                       "train.objective.last_epochs")
+    }
+
     func testBadValuesAreLocated() {
         for (text, key) in [("name: a\nrepeats: 0\n", "repeats"), ("name: a\ndata: {folds: 1}\n", "data.folds"),
                             ("name: a\ndata: {test: 1}\n", "data.test"), ("name: a\nrank_by: median\n", "rank_by"),

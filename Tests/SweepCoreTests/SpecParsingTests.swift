@@ -35,7 +35,9 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertEqual(s.train.schedule.step, .batch)
         XCTAssertEqual(s.train.loss, PluginChoice(name: "bce", parameters: ["pos_weight": .string("auto")]))
         XCTAssertEqual(s.train.metrics.map(\.name), ["f1_samples", "roc_auc_samples"])
-        XCTAssertEqual(s.train.objective, Objective(metric: "f1_samples", split: .val, direction: .max))
+        var objective = Objective(metric: "f1_samples", split: .val, direction: .max)
+        objective.lastEpochs = 5
+        XCTAssertEqual(s.train.objective, objective)
         XCTAssertEqual(s.train.threshold, 0.5)
         XCTAssertEqual(s.grid.map(\.name), ["dropout", "lr", "t_max", "depth"])
         XCTAssertEqual(s.grid.map(\.path), ["train.head.dropout", "train.optimizer.lr", "train.schedule.t_max", "train.head.depth"])

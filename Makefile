@@ -20,10 +20,14 @@ build: deps
 
 # Unit tests and the end-to-end tests of the release binary (SweepCLITests), then the shell
 # tests of Tests/e2e/ (the plugin-folder test: adds a throw-away plugin folder, rebuilds, uses it,
-# removes it; the HTML report in headless chromium, installing Debian's chromium), then the Slurm
-# tests on a one-node cluster started for them and stopped after, pass or fail (they run alone:
-# they drain the node and count its jobs). Ends with one line `tests: N passed, M failed, K skipped (...)`.
-test: build
+# removes it; the HTML report in headless chromium, installing Debian's chromium); the Slurm
+# tests run beside the Swift suite, on a one-node cluster started for them and stopped after,
+# pass or fail (one at a time: they drain the node and count their jobs). Ends with one line `tests: N passed, M failed, K skipped (...)`.
+# The test services' packages (chromium, slurm-wlm, munge) install in the background while the
+# binary compiles (Tests/prefetch-test-packages.sh; log in .build/test-packages.log).
+test: deps
+	@mkdir -p .build; Tests/prefetch-test-packages.sh >.build/test-packages.log 2>&1 &
+	$(SWIFT) build -c release
 	SWEEP_BINARY=$(CURDIR)/$(SWEEP) SWIFT=$(SWIFT) Tests/run_tests.sh
 
 # Only the Slurm tests (cluster up, tests, cluster down).

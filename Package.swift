@@ -3,7 +3,7 @@
 import PackageDescription
 
 /// Modules flow one way:
-/// C wrappers -> SweepTensor -> SweepVision / SweepModels -> SweepTrain -> SweepData
+/// C wrappers -> SweepTensor -> SweepVision / SweepModels -> SweepTrain -> SweepData -> SweepScenes, SweepFeatureCache
 /// -> SweepCore (spec, trials, plugin registry; no numerics) -> SweepRunner -> SweepReport -> `sweep`.
 /// `SweepPluginAPI` is the small protocol module that loss and metric plugins build on; the built-ins
 /// (`SweepStandardPlugins`) and the user's folders under `plugins/` (`SweepUserPlugins`) are registered
@@ -12,6 +12,10 @@ import PackageDescription
 /// parse user files (weights, .mat, CSV, manifests) keep Swift's checks, so bad input traps
 /// instead of corrupting memory.
 let strict: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+/// The modules whose loops the debug-built tests run in-process (the synthetic renderer, the
+/// head's trainer, the kernels) are optimised in debug builds too: unoptimised, they made the
+/// test suite minutes slower (a contract test's reference training, a rendered test data set).
+let fastInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "sweep",
@@ -55,8 +59,13 @@ let package = Package(
         .target(name: "SweepPluginChecks", dependencies: ["SweepPluginAPI"]),
         // -fno-math-errno: lets Float.squareRoot() (a C shim on Linux) vectorise in the optimiser loop
         .target(name: "SweepTrain", dependencies: ["SweepTensor", "SweepPluginAPI"],
-                swiftSettings: strict + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
-        .target(name: "SweepData", dependencies: ["SweepVision", "SweepModels", "SweepDNNL", "CMatio", "CJPEG", "SweepCSV"]),
+                swiftSettings: strict + fastInDebug + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
+        // data sets: the MIML and CSV readers, the MIML writer, splits and folds, durable files
+        .target(name: "SweepData", dependencies: ["SweepVision", "CMatio", "CJPEG", "SweepCSV"]),
+        // the trunk's features, extracted once into a content-hashed, crash-safe cache
+        .target(name: "SweepFeatureCache", dependencies: ["SweepData", "SweepVision", "SweepModels", "SweepDNNL", "SweepTensor"]),
+        // the synthetic MIML-format scenes (`sweep data synth`, the stand-in data of `make run` and the tests)
+        .target(name: "SweepScenes", dependencies: ["SweepData", "SweepVision", "SweepTensor"], swiftSettings: strict + fastInDebug),
         // search beyond grids: distributions, random and TPE samplers, pruners, racing (pure; no dependencies)
         .target(name: "SweepSearch"),
         // orchestration (no numerics)
@@ -66,23 +75,23 @@ let package = Package(
         .target(name: "SweepSelection", dependencies: ["SweepCore", "SweepCSV", "SweepPluginAPI"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
         .target(name: "SweepExecutors", dependencies: [
-            "SweepCore", "SweepData", "SweepTensor",
+            "SweepCore", "SweepData", "SweepFeatureCache", "SweepTensor",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         .target(name: "SweepRunner", dependencies: [
-            "SweepCore", "SweepSearch", "SweepSelection", "SweepExecutors", "SweepTrain", "SweepData", "SweepPlugins", "SweepModels", "SweepVision", "SweepDNNL",
+            "SweepCore", "SweepSearch", "SweepSelection", "SweepExecutors", "SweepTrain", "SweepData", "SweepFeatureCache", "SweepScenes", "SweepPlugins", "SweepModels", "SweepVision", "SweepDNNL",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
         // the HTML report and the terminal view of a results folder
         .target(name: "SweepReport", dependencies: ["SweepRunner", "SweepSelection", "SweepCore", "SweepData", "SweepTensor"]),
         .executableTarget(name: "sweep", dependencies: [
-            "SweepRunner", "SweepReport", "SweepSelection", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData",
+            "SweepRunner", "SweepReport", "SweepSelection", "SweepExecutors", "SweepCore", "SweepPlugins", "SweepPluginChecks", "SweepData", "SweepFeatureCache", "SweepScenes",
             "SweepModels", "SweepVision", "SweepTrain", "SweepCSV", "SweepDNNL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // runs the feature cache with the fake extractor, for SweepDataTests' SIGKILL and two-process tests
-        .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepData"]),
-        .executableTarget(name: "sweep-bench", dependencies: ["SweepSearch", "SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepDNNL"], swiftSettings: strict),
+        .executableTarget(name: "sweep-cache-testhelper", dependencies: ["SweepFeatureCache", "SweepData"]),
+        .executableTarget(name: "sweep-bench", dependencies: ["SweepSearch", "SweepRunner", "SweepReport", "SweepExecutors", "SweepModels", "SweepTensor", "SweepData", "SweepFeatureCache", "SweepScenes", "SweepTrain", "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepDNNL"], swiftSettings: strict),
         // tests
         // ReportedSkip: a skipped test counted and named in `make test`'s summary line
         .target(name: "SweepTestSupport", path: "Sources/SweepTestSupport"),
@@ -93,7 +102,10 @@ let package = Package(
         .testTarget(name: "SweepPluginTests", dependencies: ["SweepPlugins", "SweepStandardPlugins", "SweepPluginChecks", "SweepPluginAPI",
                                                              "SweepTestSupport"]),
         .testTarget(name: "SweepTrainTests", dependencies: ["SweepTrain", "SweepStandardPlugins"]),
-        .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepCSV", "sweep-cache-testhelper"]),
+        .testTarget(name: "SweepDataTests", dependencies: ["SweepData", "SweepScenes", "SweepCSV", "SweepTestSupport"]),
+        .testTarget(name: "SweepScenesTests", dependencies: ["SweepScenes", "SweepData", "SweepTestSupport"]),
+        .testTarget(name: "SweepFeatureCacheTests", dependencies: ["SweepFeatureCache", "SweepData", "SweepModels", "SweepVision",
+                                                                   "SweepTestSupport", "sweep-cache-testhelper"]),
         .testTarget(name: "SweepSearchTests", dependencies: ["SweepSearch"]),
         .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "SweepPluginAPI", "SweepTensor", "SweepSearch"]),
         .testTarget(name: "SweepSelectionTests", dependencies: ["SweepSelection", "SweepCore", "SweepCSV"]),
@@ -102,7 +114,7 @@ let package = Package(
         .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepRunner", "SweepCore", "SweepData"]),
         // end-to-end tests of the release `sweep` binary; SweepModels writes broken weight files for `sweep embed`;
         // ContractTests train in-process what the binary trained (SweepTrain, the plugins, the cached features)
-        .testTarget(name: "SweepCLITests", dependencies: ["SweepSearch", "SweepModels", "SweepTensor", "SweepTrain", "SweepData",
+        .testTarget(name: "SweepCLITests", dependencies: ["SweepSearch", "SweepModels", "SweepTensor", "SweepTrain", "SweepData", "SweepFeatureCache",
                                                           "SweepPlugins", "SweepPluginAPI", "SweepVision", "SweepCSV",
                                                           "SweepDNNL", "SweepTestSupport"]),
     ]

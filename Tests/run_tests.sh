@@ -3,8 +3,8 @@
 #   tests: N passed, M failed, K skipped (<test>: <reason>; ...)
 # written last to stdout and to .build/test-results/summary.txt (for .ci/run).
 #
-# Phases: the Swift test suite (unit tests and the end-to-end tests of the release binary), then
-# the shell tests under Tests/e2e/, then the Slurm tests on a real one-node cluster. A shell test counts its `ok: <what>` / `FAIL: <what>` lines
+# Phases: the Swift test suite (unit tests and the end-to-end tests of the release binary) with
+# the Slurm tests on a real one-node cluster beside it, then the shell tests under Tests/e2e/. A shell test counts its `ok: <what>` / `FAIL: <what>` lines
 # (each check it makes), or is one test when it prints none; a non-zero exit without a `FAIL:`
 # line counts as one failure. A skipped Swift test must go through
 # SweepTestSupport.ReportedSkip (a bare XCTSkip would be counted as passed by `swift test
@@ -69,32 +69,71 @@ count_xunit() {  # xml file, exit status, phase name
     fi
 }
 
-# The Slurm tests run alone, on a one-node cluster started for them and stopped after (they
-# drain the node and count its jobs).
-slurm_phase() {
-    echo "== Slurm tests on a one-node cluster (Tests/slurm/cluster-up.sh)"
-    if ! Tests/slurm/cluster-up.sh 2>&1 | tee "$OUT/slurm-up.log"; then
-        failed=$((failed + 1)); failures+=("slurm-cluster-up")
-        Tests/slurm/cluster-down.sh >/dev/null 2>&1
+# The Slurm tests run on a one-node cluster started for them and stopped after, one test at a
+# time (they drain the node and count its jobs), straight from the test bundle (a second `swift
+# test` would wait for the first's lock on .build). They mostly wait on the cluster, so they run
+# beside the main suite; each writes its outcome to $OUT/slurm.status.
+run_slurm() {
+    if ! Tests/slurm/cluster-up.sh >"$OUT/slurm-up.log" 2>&1; then
+        echo "cluster-up" >"$OUT/slurm.status"
+        Tests/slurm/cluster-down.sh >>"$OUT/slurm-up.log" 2>&1
         return
     fi
-    # one test at a time (xunit output needs --parallel; one worker keeps them apart)
-    "$SWIFT" test --parallel --num-workers 1 --filter SlurmTests --xunit-output "$OUT/slurm.xml" 2>&1 | tee "$OUT/slurm-test.log"
-    local status=${PIPESTATUS[0]}
-    Tests/slurm/cluster-down.sh 2>&1 | tee -a "$OUT/slurm-up.log"
-    count_xunit "$OUT/slurm.xml" "$status" slurm-tests
+    "$XCTEST" SweepCLITests.SlurmTests >"$OUT/slurm-test.log" 2>&1
+    echo "$?" >"$OUT/slurm.status"
+    Tests/slurm/cluster-down.sh >>"$OUT/slurm-up.log" 2>&1
 }
 
+# Counts what run_slurm left (XCTest's own lines: "Test Case 'C.t' passed|failed|skipped (...)").
+count_slurm() {
+    echo "== Slurm tests on a one-node cluster (Tests/slurm/cluster-up.sh; beside the suite above)"
+    cat "$OUT/slurm-up.log" 2>/dev/null
+    local status
+    status=$(cat "$OUT/slurm.status" 2>/dev/null || echo "no-status")
+    if [ "$status" = "cluster-up" ]; then
+        failed=$((failed + 1)); failures+=("slurm-cluster-up")
+        return
+    fi
+    grep -E "^Test Case .*(passed|failed|skipped) \(" "$OUT/slurm-test.log" 2>/dev/null
+    local p f
+    p=$(grep -cE "^Test Case '[^']*' (passed|skipped) \(" "$OUT/slurm-test.log" 2>/dev/null || true)
+    f=$(grep -cE "^Test Case '[^']*' failed \(" "$OUT/slurm-test.log" 2>/dev/null || true)
+    passed=$((passed + p))
+    failed=$((failed + f))
+    for t in $(sed -n "s/^Test Case '\([^']*\)' failed (.*/\1/p" "$OUT/slurm-test.log" 2>/dev/null); do failures+=("$t"); done
+    if [ "$status" != 0 ] && [ "$f" -eq 0 ]; then
+        grep -E "error|Fatal|fatal" "$OUT/slurm-test.log" | tail -5
+        failed=$((failed + 1)); failures+=("slurm-tests(exit $status)")
+    fi
+}
+
+echo "== swift build --build-tests"
+"$SWIFT" build --build-tests 2>&1 | tee "$OUT/swift-build.log"
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+    failed=$((failed + 1)); failures+=("swift-build")
+    summary
+    exit 1
+fi
+XCTEST="$("$SWIFT" build --show-bin-path)/sweepPackageTests.xctest"
+
 if [ "${1:-}" = "--only-slurm" ]; then
-    slurm_phase
+    run_slurm
+    count_slurm
     summary
     [ "$failed" -eq 0 ]
     exit
 fi
 
+run_slurm &
+slurm_pid=$!
+
 echo "== swift test (unit tests, end-to-end tests of $SWEEP_BINARY)"
-"$SWIFT" test --parallel --skip SlurmTests --xunit-output "$OUT/xunit.xml" 2>&1 | tee "$OUT/swift-test.log"
+"$SWIFT" test --parallel --skip-build --skip SlurmTests --xunit-output "$OUT/xunit.xml" 2>&1 | tee "$OUT/swift-test.log"
 count_xunit "$OUT/xunit.xml" "${PIPESTATUS[0]}" swift-test
+
+# The shell tests rebuild the binary (the plugin-folder test): the Slurm jobs must be done.
+wait "$slurm_pid"
+count_slurm
 
 for script in Tests/e2e/*.sh; do
     name=$(basename "$script" .sh)
@@ -112,8 +151,6 @@ for script in Tests/e2e/*.sh; do
     failed=$((failed + f))
     [ "$f" -gt 0 ] && failures+=("$name")
 done
-
-slurm_phase
 
 summary
 [ "$failed" -eq 0 ]

@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-/// Errors of the feature cache. Each names the file at fault.
+/// Errors of the feature cache (SweepFeatureCache) and of the durable-file layer under it
+/// (`DurableFiles`, `FileLock`, here in SweepData). Each names the file at fault.
 public enum FeatureCacheError: Error, Equatable, CustomStringConvertible {
     /// A system call on `path` failed with `errno`.
     case io(path: String, operation: String, errno: Int32)

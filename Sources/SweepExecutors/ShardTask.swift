@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
 import SweepTensor
 
 /// One feature-extraction shard on a cluster node (`sweep extract-shard --plan P --shard I`):

@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
 import SweepTensor
 
 /// What the shard tasks of one extraction share: `<cache>/<key>.shards/plan.json`.

@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
 
 /// The queue a Slurm sweep's worker jobs pull trials from: `results/<name>/slurm/`, on a file
 /// system every node shares. Nothing here relies on `flock` or on appends (NFS breaks both):

@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
 
 /// Where a sweep's work runs: the trials, and the feature extraction they wait for.
 ///

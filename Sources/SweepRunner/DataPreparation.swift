@@ -1,6 +1,7 @@
 import Foundation
 import SweepCore
 import SweepData
+import SweepScenes
 
 /// The images and labels a sweep trains on, and a sentence saying what they are.
 public struct PreparedData: Sendable {

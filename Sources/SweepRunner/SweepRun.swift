@@ -4,6 +4,7 @@ import Foundation
 @_exported import SweepExecutors
 import SweepCore
 import SweepData
+import SweepFeatureCache
 import SweepModels
 import SweepPluginAPI
 import SweepVision

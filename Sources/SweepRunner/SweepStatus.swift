@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
 import SweepTensor
 
 /// What the live status line of a running sweep shows.

@@ -1,6 +1,7 @@
 import Foundation
 import SweepCore
 import SweepData
+import SweepFeatureCache
 import SweepDNNL
 import SweepModels
 import SweepVision

@@ -1,5 +1,6 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
 import SweepPlugins
 import SweepPluginAPI
 import SweepTensor

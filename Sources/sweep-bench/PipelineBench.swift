@@ -1,5 +1,7 @@
 import Foundation
 import SweepData
+import SweepFeatureCache
+import SweepScenes
 import SweepModels
 import SweepTensor
 import SweepVision

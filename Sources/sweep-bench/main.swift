@@ -2,6 +2,7 @@
 // in this one run, on this machine. Writes results/bench.md.
 import Foundation
 import SweepData
+import SweepFeatureCache
 import SweepModels
 import SweepTensor
 

@@ -7,6 +7,7 @@
 // error on standard error otherwise.
 import Foundation
 import SweepData
+import SweepFeatureCache
 
 let args = CommandLine.arguments
 guard args.count == 5, let batch = Int(args[3]), let delay = Double(args[4]) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweepData
+import SweepScenes
 
 /// `sweep data`: make and check data sets.
 struct DataCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepCSV
 import SweepData
+import SweepFeatureCache
 import SweepModels
 import SweepRunner
 import SweepTensor

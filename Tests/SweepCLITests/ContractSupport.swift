@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import SweepData
+import SweepFeatureCache
 import SweepModels
 import SweepPluginAPI
 import SweepPlugins

@@ -1,6 +1,7 @@
 import CMatio
 import XCTest
 @testable import SweepData
+import SweepScenes
 
 final class MIMLReaderTests: XCTestCase {
     let names = ["desert", "mountains", "sea", "sunset", "trees"]

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SweepData
+import SweepScenes
 
 final class StratificationTests: XCTestCase {
     /// (N, C) targets with independent labels of the given frequencies (some rows may be empty).

@@ -2,20 +2,12 @@ import Foundation
 import SweepVision
 import XCTest
 @testable import SweepData
+import SweepScenes
+@_exported import SweepTestSupport
 
 /// The committed fixtures folder.
 let fixturesURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures")
-
-/// A fresh temporary folder, removed when the test ends.
-func temporaryFolder(_ test: XCTestCase, _ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("sweep-data-tests-\(safe)-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
 
 /// A 20-image synthetic MIML folder drawn once per test run (seed 11); tests copy it before
 /// breaking it.

@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "SweepCore", dependencies: ["SweepPluginAPI", "SweepSearch", "SweepTensor", "SweepCSV", "Yams"]),
         // choosing a configuration from its runs: per-configuration statistics (mean, sd, t interval),
         // the leaderboard of configurations, per-class threshold tuning
-        .target(name: "SweepSelection", dependencies: ["SweepCore", "SweepSearch", "SweepCSV"]),
+        .target(name: "SweepSelection", dependencies: ["SweepCore", "SweepSearch", "SweepCSV", "SweepPluginAPI"]),
         // where work runs (no numerics): local worker processes, Slurm jobs, their queues and protocol
         .target(name: "SweepExecutors", dependencies: [
             "SweepCore", "SweepData", "SweepFeatureCache", "SweepTensor",

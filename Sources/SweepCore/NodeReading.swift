@@ -34,6 +34,18 @@ struct NodeReader {
         switch rule {
         case .integer(let min): return integer(node, path, min: min).map { .number(Double($0)) }
         case .real(let lower, let upper): return real(node, path, lower: lower, upper: upper).map(SweptValue.number)
+        case .reals(let lower, let upper):
+            guard let items = node.items else { return real(node, path, lower: lower, upper: upper).map(SweptValue.number) }
+            guard !items.isEmpty else {
+                fail(node, path, "must be a number or a list of numbers (one per class), got an empty list")
+                return nil
+            }
+            var values: [Double] = []
+            for (i, item) in items.enumerated() {
+                guard let x = real(item, "\(path)[\(i)]", lower: lower, upper: upper) else { return nil }
+                values.append(x)
+            }
+            return .numbers(values)
         case .choice(let choices): return choice(node, path, choices).map(SweptValue.string)
         case .boolean: return bool(node, path).map(SweptValue.bool)
         case .lossName, .path: return word(node, path).map(SweptValue.string)

@@ -28,7 +28,7 @@ extension GridDecoder {
         }
         let kindPath = path + "." + kind.key
         switch parameter.rule {
-        case .real, .integer, .pluginValue: break
+        case .real, .reals, .integer, .pluginValue: break
         default:
             reader.fail(node, path, "\(parameter.name) takes a list of values (\(parameter.rule.text)), not a distribution")
             return nil
@@ -50,7 +50,7 @@ extension GridDecoder {
             case .integer(let min):
                 guard let x = reader.integer(item, itemPath, min: min) else { return nil }
                 bounds.append(Double(x))
-            case .real(let lower, let upper):
+            case .real(let lower, let upper), .reals(let lower, let upper):
                 if isInteger {
                     guard let x = reader.integer(item, itemPath, min: Int.min) else { return nil }
                     bounds.append(Double(x))

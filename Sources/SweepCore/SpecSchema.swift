@@ -251,6 +251,10 @@ enum SpecSchema {
                 meaning: "the split it is measured on"),
         SpecKey(path: "train.objective.direction", reading: .custom(type: "one of max, min"),
                 defaultText: "the metric's (min for loss)", meaning: "whether larger or smaller is better"),
+        SpecKey(path: "train.objective.last_epochs", reading: .custom(type: "integer >= 0"), defaultText: "0",
+                meaning: "0: a run's objective is its best epoch's value (the best over epochs) and it keeps that epoch's "
+                    + "weights; K > 0: the mean of its last K epochs' values, and it keeps the last epoch's weights (less "
+                    + "noisy, not inflated by the maximum; the refit then trains every epoch)"),
     ]
 
     /// The keys directly inside the section at `path` (`""` for the top level), in table order.

@@ -56,7 +56,10 @@ public enum SweepFile {
         guard let decoded = decoder.decode(root), diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
         let trials = GridExpansion(decoded: decoded, catalog: catalog, diagnostics: diagnostics).trials()
         guard diagnostics.isEmpty else { throw SpecErrors(diagnostics.issues) }
-        var plan = SweepPlan(spec: decoded.spec, trials: trials, locations: decoded.locations)
+        // each swept parameter's key too (`grid.threshold`), for checks made once the data is known
+        var locations = decoded.locations
+        for (name, location) in decoded.grid.locations { locations[decoded.grid.section + "." + name] = location }
+        var plan = SweepPlan(spec: decoded.spec, trials: trials, locations: locations)
         plan.makeTrial = { point, index in
             GridExpansion(decoded: decoded, catalog: catalog, diagnostics: Diagnostics()).trial(point, index: index)
         }
@@ -80,6 +83,13 @@ extension SweepSpec {
         // `train.threshold: tune` is a spec setting, not a training one (the runs keep 0.5)
         if thresholdTune, case .mapping(var top) = plain, case .mapping(var train)? = top["train"] {
             train["threshold"] = Node("tune")
+            top["train"] = .mapping(train)
+            plain = .mapping(top)
+        }
+        // per-class thresholds are written as the file writes them: `threshold: [..]`
+        if case .mapping(var top) = plain, case .mapping(var train)? = top["train"], let list = train["thresholds"] {
+            train["threshold"] = list
+            train["thresholds"] = nil
             top["train"] = .mapping(train)
             plain = .mapping(top)
         }

@@ -21,6 +21,10 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     public var objective = Objective()
     /// A class is predicted when its probability is > threshold.
     public var threshold: Double = 0.5
+    /// One threshold per class (class order) when `train.threshold` is a list; it replaces
+    /// `threshold` (then 0.5) everywhere. Nil (left out of the JSON, so trial ids without it
+    /// are unchanged): every class uses `threshold`.
+    public var thresholds: [Double]? = nil
 
     /// The defaults.
     public init() {}
@@ -28,7 +32,7 @@ public struct TrainConfig: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case epochs
         case batchSize = "batch_size"
-        case head, optimizer, schedule, loss, metrics, objective, threshold
+        case head, optimizer, schedule, loss, metrics, objective, threshold, thresholds
     }
 }
 
@@ -155,9 +159,31 @@ public struct Objective: Sendable, Hashable, Codable {
     public var split: ObjectiveSplit = .val
     /// Whether larger or smaller is better.
     public var direction: ObjectiveDirection = .max
+    /// `train.objective.last_epochs: K`: a run's objective is the mean of its last K epochs'
+    /// values and it keeps its last epoch's weights (less noisy than the best epoch's value,
+    /// which is a maximum over noisy epochs). Nil (0 in the file; left out of the JSON, so ids
+    /// are unchanged): the best epoch's value and weights.
+    public var lastEpochs: Int? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case metric, split, direction
+        case lastEpochs = "last_epochs"
+    }
 
     /// The defaults.
     public init() {}
+
+    /// A run's objective from its epochs' values of the objective (in epoch order): the best
+    /// epoch's, or the mean of the last `lastEpochs` (of the finite ones; nil when none is).
+    ///
+    /// - Parameters:
+    ///   - values: (epochs) the objective's value each epoch.
+    ///   - best: the best epoch's value.
+    public func runValue(_ values: [Double], best: Double?) -> Double? {
+        guard let k = lastEpochs, k > 0 else { return best }
+        let last = values.suffix(k).filter(\.isFinite)
+        return last.isEmpty ? nil : last.reduce(0, +) / Double(last.count)
+    }
 
     /// An objective on `split`, best by `direction`.
     public init(metric: String, split: ObjectiveSplit, direction: ObjectiveDirection) {

@@ -49,11 +49,14 @@ struct TrainDecoder {
         var metricNode = node
         if let node, let s = node.scalar, s.type != .null {
             if let m = reader.word(node, "train.objective.metric") { objective.metric = m }
-        } else if let node, let f = reader.mapping(node, "train.objective", allowed: ["metric", "split", "direction"]) {
+        } else if let node, let f = reader.mapping(node, "train.objective", allowed: ["metric", "split", "direction", "last_epochs"]) {
             metricNode = f["metric"] ?? node
             if let n = f["metric"], let m = reader.word(n, "train.objective.metric") { objective.metric = m }
             if let n = f["split"], let w = reader.choice(n, "train.objective.split", ObjectiveSplit.allCases.map(\.rawValue)),
                let split = ObjectiveSplit(rawValue: w) { objective.split = split }
+            if let n = f["last_epochs"], let k = reader.integer(n, "train.objective.last_epochs", min: 0) {
+                objective.lastEpochs = k == 0 ? nil : k
+            }
             if let n = f["direction"],
                let w = reader.choice(n, "train.objective.direction", ObjectiveDirection.allCases.map(\.rawValue)),
                let d = ObjectiveDirection(rawValue: w) {

@@ -14,6 +14,9 @@ struct Bound {
 enum ValueRule {
     case integer(min: Int)
     case real(lower: Bound?, upper: Bound?)
+    /// A number in the range, or a non-empty list of such numbers (one per class; the class
+    /// count is checked against the data, `PlanCheck`).
+    case reals(lower: Bound?, upper: Bound?)
     case choice([String])
     case boolean
     /// The name of a loss plugin (checked against the plugin catalog).
@@ -34,6 +37,9 @@ enum ValueRule {
         case .real(let lower, let upper):
             let range = NodeReader.range(lower, upper)
             return range == "a number" ? "number" : "number " + range
+        case .reals(let lower, let upper):
+            let range = NodeReader.range(lower, upper)
+            return (range == "a number" ? "number" : "number " + range) + ", or a list of them (one per class)"
         case .choice(let choices): return "one of " + choices.joined(separator: ", ")
         case .boolean: return "true or false"
         case .lossName: return "a loss plugin name"
@@ -155,10 +161,20 @@ enum TrainParameters {
         },
         TrainParameter("loss", "train.loss.name", .lossName, default: "bce",
                        "the loss plugin (sweep plugins lists them)") { $0.loss.name = $1.string ?? $0.loss.name },
-        TrainParameter("threshold", "train.threshold", .real(lower: positive, upper: belowOne), default: "0.5",
-                       "a class is predicted when its probability is > threshold; or the word tune: the runs use 0.5 and the "
+        TrainParameter("threshold", "train.threshold", .reals(lower: positive, upper: belowOne), default: "0.5",
+                       "a class is predicted when its probability is > threshold; a list gives one threshold per class "
+                           + "(class order, e.g. [0.5, 0.6, 0.4, 0.5, 0.5]) to the metrics, model.json, sweep predict and the "
+                           + "test evaluation; or the word tune: the runs use 0.5 and the "
                            + "chosen model gets per-class thresholds maximising each class's F1 on its validation predictions "
-                           + "(pooled out-of-fold with data.folds), used by sweep predict and the test evaluation") { $0.threshold = $1.number ?? 0 },
+                           + "(pooled out-of-fold with data.folds), used by sweep predict and the test evaluation") {
+            if case .numbers(let xs) = $1 {
+                $0.threshold = 0.5
+                $0.thresholds = xs
+            } else {
+                $0.threshold = $1.number ?? 0
+                $0.thresholds = nil
+            }
+        },
     ]
 
     /// The parameter a grid key names: a fixed one by any spelling, or `loss.<p>` /

@@ -151,7 +151,7 @@ public final class ReportReader: @unchecked Sendable {
     static func readChosen(folder: String, id: String, context: WorkerContext?) -> ChosenModel? {
         guard let card = try? Checkpoint.readCard(folder) else { return nil }
         let classes = card.classNames.count
-        let thresholds = card.classThresholds   // tuned per class (threshold: tune), or the card's one
+        let thresholds = card.classThresholds   // per class (threshold: tune or a list), or the card's one
         var evaluation: ValidationEvaluation?
         if let scores = try? ValidationScores.read(from: folder), let context, scores.classes == classes,
            scores.rows.allSatisfy({ $0 >= 0 && ($0 + 1) * classes <= context.targets.count }) {
@@ -163,7 +163,7 @@ public final class ReportReader: @unchecked Sendable {
             (s.model == "refit" ? "refit on every non-test image for \(s.refitEpochs ?? 0) epochs" : "the best run")
                 + " of configuration \(s.configuration): \(s.objective) "
                 + (s.mean.map { String(format: "%.4f", $0) } ?? "-") + (s.sd.map { String(format: " ± %.4f", $0) } ?? "")
-                + " over \(s.runs) run(s)" + (card.thresholds == nil ? "" : "; thresholds tuned per class")
+                + " over \(s.runs) run(s)" + (card.thresholds == nil ? "" : "; one threshold per class")
         }
         return ChosenModel(id: id, classNames: card.classNames, thresholds: thresholds, bestEpoch: card.trial.bestEpoch,
                            parameters: card.trial.parameters, validation: card.trial.validation, evaluation: evaluation,

@@ -27,8 +27,8 @@ public struct ModelCard: Codable, Sendable {
     public var trial: TrialInfo
     /// The head as PyTorch builds it (nil in cards written before it was recorded).
     public var pytorch: PyTorchLayout? = nil
-    /// Per-class thresholds (class order) when they were tuned (`train.threshold: tune`);
-    /// they replace `threshold`. Nil: every class uses `threshold`.
+    /// Per-class thresholds (class order) when they were given (`train.threshold: [..]`) or
+    /// tuned (`train.threshold: tune`); they replace `threshold`. Nil: every class uses `threshold`.
     public var thresholds: [Double]? = nil
     /// How this model was chosen, written on the chosen model (`best/`) at the end of a sweep.
     public var selection: Selection? = nil

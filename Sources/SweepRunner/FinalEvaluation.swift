@@ -30,7 +30,10 @@ struct FinalEvaluation {
         let board = ConfigurationBoard(plan: plan)
         guard let chosen = board.configurations(records).first, !chosen.completeRuns.isEmpty else { return nil }
         let classes = context.classNames.count
-        let fixed = spec.train.threshold
+        // the chosen configuration's thresholds (the grid may sweep them): one, or one per class
+        let chosenTrain = chosen.runs.first?.config.train ?? spec.train
+        let fixed = chosenTrain.threshold
+        let given = chosenTrain.thresholds.flatMap { $0.count == classes ? $0 : nil }
         // One BLAS thread: the refit and any re-trained run come out the same on every machine
         // and resume, whatever the worker count.
         BLAS.setThreads(1)
@@ -62,7 +65,7 @@ struct FinalEvaluation {
             : nil
         let metrics = try namedMetrics()
         let pooled = FinalReport.MetricPair(
-            fixed: pooledRows > 0 ? Self.evaluate(metrics, scores: pooledScores, targets: pooledTargets, rows: pooledRows, thresholds: nil, fixed: fixed) : [:],
+            fixed: pooledRows > 0 ? Self.evaluate(metrics, scores: pooledScores, targets: pooledTargets, rows: pooledRows, thresholds: given, fixed: fixed) : [:],
             tuned: tuned.flatMap { t in pooledRows > 0 ? Self.evaluate(metrics, scores: pooledScores, targets: pooledTargets, rows: pooledRows, thresholds: t, fixed: fixed, onlyThresholdMetrics: true) : nil })
 
         // The chosen model: a refit on every non-test row, or the best run.
@@ -95,7 +98,7 @@ struct FinalEvaluation {
             var perRun: [[String: Double]] = [], perRunTuned: [[String: Double]] = []
             for r in runs {
                 let s = try scores(store.checkpointPath(r.id))
-                perRun.append(Self.evaluate(metrics, scores: s, targets: testTargets, rows: testRows.count, thresholds: nil, fixed: fixed))
+                perRun.append(Self.evaluate(metrics, scores: s, targets: testTargets, rows: testRows.count, thresholds: given, fixed: fixed))
                 if let tuned {
                     perRunTuned.append(Self.evaluate(metrics, scores: s, targets: testTargets, rows: testRows.count, thresholds: tuned,
                                                      fixed: fixed, onlyThresholdMetrics: true))
@@ -103,7 +106,7 @@ struct FinalEvaluation {
             }
             let s = try scores(modelFolder)
             let model = FinalReport.MetricPair(
-                fixed: Self.evaluate(metrics, scores: s, targets: testTargets, rows: testRows.count, thresholds: nil, fixed: fixed),
+                fixed: Self.evaluate(metrics, scores: s, targets: testTargets, rows: testRows.count, thresholds: given, fixed: fixed),
                 tuned: tuned.map { Self.evaluate(metrics, scores: s, targets: testTargets, rows: testRows.count, thresholds: $0, fixed: fixed,
                                                  onlyThresholdMetrics: true) })
             test = FinalReport.TestResult(rows: testRows.count, runs: Self.summaries(perRun),
@@ -122,7 +125,7 @@ struct FinalEvaluation {
                 try ValidationScores(rows: pooledRowList, classes: classes, scores: pooledScores).write(into: modelFolder)
             }
         }
-        card.thresholds = tuned
+        card.thresholds = tuned ?? given
         card.selection = ModelCard.Selection(model: refitEpochs == nil ? "best_run" : "refit", configuration: chosen.id,
                                              objective: spec.train.objective.label, runs: chosen.objective.n,
                                              mean: chosen.objective.mean, sd: chosen.objective.sd, refitEpochs: refitEpochs,
@@ -131,7 +134,7 @@ struct FinalEvaluation {
 
         let report = FinalReport(configuration: chosen.id, parameters: chosen.parameters, rankBy: spec.rankBy.rawValue,
                                  objective: spec.train.objective.label, validation: chosen.objective, runs: chosen.runs.map(\.id),
-                                 thresholds: .init(fixed: fixed, tuned: tuned, classes: context.classNames),
+                                 thresholds: .init(fixed: fixed, given: given, tuned: tuned, classes: context.classNames),
                                  pooledValidation: pooled, model: refitEpochs == nil ? "best_run" : "refit", modelPath: modelPath,
                                  refitEpochs: refitEpochs, test: test)
         try DurableFiles.writeAtomically(try report.json(), to: store.finalPath)
@@ -164,26 +167,18 @@ struct FinalEvaluation {
     }
 
     /// Each metric of (rows, C) `scores` against `targets`: at `fixed` when `thresholds` is nil,
-    /// else at the per-class thresholds (scores moved by `ThresholdTuning.rescaled`); with
-    /// `onlyThresholdMetrics` the metrics that do not depend on the threshold (ROC AUC) are left out.
+    /// else at the per-class thresholds (`ClassThresholds`: the metrics of the 0/1 predictions
+    /// see the scores moved, rank metrics the scores as they are); with `onlyThresholdMetrics`
+    /// the metrics that do not depend on the threshold (ROC AUC) are left out.
     static func evaluate(_ metrics: [NamedMetric], scores: [Double], targets: [UInt8], rows: Int, thresholds: [Double]?,
                          fixed: Double, onlyThresholdMetrics: Bool = false) -> [String: Double] {
         let columns = rows == 0 ? 0 : scores.count / rows
         guard rows > 0, columns > 0 else { return [:] }
         var values: [String: Double] = [:]
         let plain = MetricInput(scores: scores, targets: targets, rows: rows, columns: columns, threshold: fixed)
-        let moved = thresholds.map { MetricInput(scores: ThresholdTuning.rescaled(scores, thresholds: $0), targets: targets,
-                                                 rows: rows, columns: columns, threshold: 0.5) }
         for m in metrics {
-            if onlyThresholdMetrics {
-                // a metric of the 0/1 predictions changes with the threshold; a rank metric does not
-                var low = plain, high = plain
-                low.threshold = 0.25
-                high.threshold = 0.75
-                let a = m.metric.evaluate(low), b = m.metric.evaluate(high)
-                if a == b || (a.isNaN && b.isNaN) { continue }
-            }
-            values[m.name] = m.metric.evaluate(moved ?? plain)
+            if onlyThresholdMetrics, !ClassThresholds.dependsOnThreshold(m.metric, plain) { continue }
+            values[m.name] = ClassThresholds.evaluate(m.metric, plain, thresholds: thresholds)
         }
         return values
     }

@@ -35,8 +35,11 @@ public struct FinalReport: Codable, Sendable, Equatable {
 
     /// The fixed and the tuned thresholds.
     public struct Thresholds: Codable, Sendable, Equatable {
-        /// `train.threshold` (0.5 with tune).
+        /// `train.threshold` (0.5 with tune or a list).
         public var fixed: Double
+        /// The chosen configuration's own per-class thresholds when `train.threshold` is a list
+        /// (class order); the "fixed" metrics are at them. Nil: every class at `fixed`.
+        public var given: [Double]? = nil
         /// Per class, when tuned.
         public var tuned: [Double]?
         /// The class names, in order.
@@ -98,6 +101,10 @@ public struct FinalReport: Codable, Sendable, Equatable {
     public var lines: [String] {
         var out = ["chosen configuration \(configuration): \(objective) \(validation.text) over its runs"
                    + (rankBy == "mean" ? "" : " (ranked by \(rankBy))")]
+        if let given = thresholds.given {
+            out.append("thresholds per class (train.threshold): "
+                       + zip(thresholds.classes, given).map { "\($0) \(SweptValue.number($1).description)" }.joined(separator: ", "))
+        }
         if let tuned = thresholds.tuned {
             out.append("thresholds tuned per class: " + zip(thresholds.classes, tuned).map { "\($0) \(String(format: "%.3f", $1))" }
                 .joined(separator: ", "))

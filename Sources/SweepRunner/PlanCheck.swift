@@ -41,6 +41,7 @@ public enum PlanCheck {
                      Part(name: "validation", indices: rows.validation, targets: dataset.targets, classes: c,
                           classNames: dataset.classNames)]
         checkLosses(plan, dataset: dataset, training: parts[0], catalog: catalog, into: &findings)
+        checkThresholds(plan, classNames: dataset.classNames, into: &findings)
 
         let train = plan.spec.train
         let objective = train.objective
@@ -74,6 +75,20 @@ public enum PlanCheck {
     public static func checkExisting(_ plan: SweepPlan, catalog: PluginCatalog) throws -> Findings? {
         guard let dataset = try DataPreparation.existing(plan.spec.data) else { return nil }
         return check(plan, dataset: dataset, split: try DataPreparation.split(dataset, plan.spec.data), catalog: catalog)
+    }
+
+    /// Per-class thresholds (`train.threshold: [..]`, or a list in the grid) must give one per class.
+    private static func checkThresholds(_ plan: SweepPlan, classNames: [String], into findings: inout Findings) {
+        var seen = Set<[Double]>()
+        let swept = plan.spec.grid.contains { $0.path == "train.threshold" }
+        for trial in plan.trials {
+            guard let list = trial.config.train.thresholds, list.count != classNames.count, seen.insert(list).inserted else { continue }
+            let key = swept ? (plan.spec.grid.first { $0.path == "train.threshold" }.map { "grid." + $0.name } ?? "grid")
+                            : "train.threshold"
+            findings.errors.append(plan.locationPrefix(key) + key + ": gives \(list.count) per-class threshold(s), "
+                + "\(list.map { SweptValue.number($0).description }.joined(separator: ", ")), for \(classNames.count) classes "
+                + "(\(classNames.joined(separator: ", "))): give one per class, in that order, or one number for all")
+        }
     }
 
     /// Every distinct loss of the plan, built on the training split's statistics.

@@ -60,16 +60,19 @@ public final class TrialExecutor: @unchecked Sendable {
             settings.epochs = epochs
             settings.keepLastEpoch = true
         }
+        if (train.objective.lastEpochs ?? 0) > 0 { settings.keepLastEpoch = true }
         settings.scores = lossType.labels == .exclusive ? .softmax : .sigmoid
         let result = try runTrial(data: data, config: settings, loss: loss, metrics: metrics) { record in
             if let json = try? Self.encode(Self.epochMetrics(record)) { emitEpoch(json) }
         }
         let epochs = result.epochs.map(Self.epochMetrics)
         // The trainer chose the best epoch (and kept its weights); the record uses the same one.
-        let bestValue = epochs.first { $0.epoch == result.bestEpoch }?.value(train.objective.metric, on: train.objective.split)
+        let bestValue = train.objective.runValue(
+            epochs.map { $0.value(train.objective.metric, on: train.objective.split) ?? .nan },
+            best: epochs.first { $0.epoch == result.bestEpoch }?.value(train.objective.metric, on: train.objective.split))
         var written = false
         if let state = result.bestState, result.bestEpoch != nil {
-            let card = ModelCard(
+            var card = ModelCard(
                 classNames: context.classNames, threshold: train.threshold, scores: settings.scores,
                 head: result.headConfig,
                 trunk: .init(name: config.backbone.name, weights: context.weights, identity: context.weightsIdentity),
@@ -78,6 +81,7 @@ public final class TrialExecutor: @unchecked Sendable {
                              validation: epochs.first { $0.epoch == result.bestEpoch }?.val ?? [:],
                              data: context.dataDescription),
                 pytorch: .init(head: result.headConfig, scores: settings.scores))
+            card.thresholds = train.thresholds
             let scores = ValidationScores(head: try Head(config: result.headConfig, state: state), data: data,
                                           activation: settings.scores)
             try Checkpoint.write(state: state, card: card, validation: scores, to: context.checkpointsDirectory + "/" + ticket.id)
@@ -126,6 +130,7 @@ public final class TrialExecutor: @unchecked Sendable {
         out.batchSize = t.batchSize
         out.seed = UInt64(truncatingIfNeeded: c.seed)
         out.threshold = t.threshold
+        out.classThresholds = t.thresholds
         var objective = SweepTrain.Objective(metric: t.objective.metric, higherIsBetter: t.objective.direction == .max)
         objective.onTrainingSplit = t.objective.split == .train
         out.objective = objective

@@ -1,4 +1,5 @@
 import Foundation
+import SweepPluginAPI
 
 /// Per-class decision thresholds maximising each class's F1 on a set of scores. A class is
 /// predicted when its score is > its threshold. For one class with distinct scores
@@ -82,10 +83,6 @@ public enum ThresholdTuning {
     ///   - thresholds: (classes) in (0, 1).
     /// - Returns: (rows, classes) the moved scores.
     public static func rescaled(_ scores: [Double], thresholds: [Double]) -> [Double] {
-        let classes = thresholds.count
-        return scores.enumerated().map { i, s in
-            let t = min(max(thresholds[i % classes], 1e-12), 1 - 1e-12)
-            return s > t ? min(1, 0.5 + 0.5 * (s - t) / (1 - t) + 1e-12) : 0.5 * s / t
-        }
+        ClassThresholds.rescaled(scores, thresholds: thresholds)
     }
 }

@@ -42,7 +42,7 @@ enum EpochScores {
         let input = MetricInput(scores: scores(logits, rows: rows, classes: classes, activation: config.scores),
                                 targets: targets, rows: rows, columns: classes, threshold: config.threshold)
         var values: [String: Double] = [:]
-        for m in metrics { values[m.name] = m.metric.evaluate(input) }
+        for m in metrics { values[m.name] = ClassThresholds.evaluate(m.metric, input, thresholds: config.classThresholds) }
         return values
     }
 }

@@ -32,6 +32,10 @@ public func runTrial(data: TrialData, config: TrialConfig, loss: any LossPlugin,
     let headConfig = HeadConfig(inputWidth: data.features.columns, classes: data.classes,
                                 depth: config.depth, dropout: config.dropout, widths: config.widths)
     try headConfig.validate()
+    if let t = config.classThresholds, t.count != data.classes {
+        throw TrainError.invalidConfig(property: "threshold",
+                                       reason: "gives \(t.count) per-class thresholds for \(data.classes) classes: give one per class")
+    }
     guard config.objective.metric == "loss" || metrics.contains(where: { $0.name == config.objective.metric }) else {
         throw TrainError.invalidConfig(property: "objective.metric",
             reason: "'\(config.objective.metric)' is not among the trial's metrics (\((["loss"] + metrics.map(\.name)).joined(separator: ", ")))")

@@ -23,6 +23,10 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     public var seed: UInt64 = 0
     /// A class is predicted when its score is > threshold (handed to the metrics).
     public var threshold: Double = 0.5
+    /// One threshold per class (class order), replacing `threshold` when given: class c is
+    /// predicted when its score is > classThresholds[c] (the metrics of the 0/1 predictions see
+    /// them through `ClassThresholds`). Nil: every class uses `threshold`.
+    public var classThresholds: [Double]? = nil
     /// What picks the best epoch.
     public var objective: Objective = Objective()
     /// How logits become the scores the metrics see.
@@ -48,6 +52,9 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
                                            reason: "must be >= 2 with BatchNorm (depth \(depth)), got \(batchSize)")
         }
         guard threshold.isFinite else { throw TrainError.invalidConfig(property: "threshold", reason: "must be finite") }
+        if let classThresholds, let bad = classThresholds.first(where: { !($0 > 0 && $0 < 1) }) {
+            throw TrainError.invalidConfig(property: "threshold", reason: "each class's threshold must be in (0, 1), got \(bad)")
+        }
         guard !objective.metric.isEmpty else { throw TrainError.invalidConfig(property: "objective.metric", reason: "is empty") }
     }
 }

@@ -86,6 +86,8 @@ struct ContractExpectation {
     var testFraction = 0.0
     var folds = 0
     var fold: Int?
+    /// `train.objective.last_epochs`: the run's objective is the mean of its last K epochs' values.
+    var objectiveLastEpochs: Int?
 
     /// The settings `ContractSweep()` stands for.
     static var base: ContractExpectation {
@@ -205,6 +207,17 @@ enum InProcessTrainer {
             NamedMetric(name: m.name, metric: try catalog.metric(named: m.name).init(parameters: PluginParameters(m.parameters)))
         }
         let result = try runTrial(data: data, config: e.config, loss: loss, metrics: metrics)
-        return ComparedTrial(result: result, objective: e.config.objective)
+        var compared = ComparedTrial(result: result, objective: e.config.objective)
+        if let k = e.objectiveLastEpochs {
+            var sum = 0.0, n = 0
+            for epoch in compared.epochs.suffix(k) {
+                if let v = e.config.objective.onTrainingSplit ? epoch.train[e.config.objective.metric] : epoch.val[e.config.objective.metric] {
+                    sum += v
+                    n += 1
+                }
+            }
+            compared.objective = n == 0 ? nil : sum / Double(n)
+        }
+        return compared
     }
 }

@@ -267,6 +267,12 @@ final class ContractTests: CLITestCase {
                            reference: { $0.config.epochs = 8 })
     }
 
+    /// `last_epochs: 2`: the run keeps its last epoch and its objective is the mean of the last two.
+    func testObjectiveLastEpochs() throws {
+        try assertContract({ $0.objective = "{metric: f1_samples, split: val, direction: max, last_epochs: 2}" },
+                           expect: { $0.config.keepLastEpoch = true; $0.objectiveLastEpochs = 2 })
+    }
+
     /// The threshold reaches the metrics and the model card `sweep predict` uses.
     func testThreshold() throws {
         try assertContract({ $0.threshold = "0.6224593312018546" }, expect: { $0.config.threshold = 0.6224593312018546 })
@@ -277,6 +283,21 @@ final class ContractTests: CLITestCase {
 
     func testThresholdSwept() throws {
         try assertContract({ $0.grid = [("threshold", "[0.3]")] }, expect: { $0.config.threshold = 0.3 })
+    }
+
+    /// One threshold per class reaches the metrics and the model card `sweep predict` uses.
+    func testPerClassThresholds() throws {
+        let list = [0.3, 0.6224593312018546, 0.5, 0.7, 0.45]
+        try assertContract({ $0.threshold = "[0.3, 0.6224593312018546, 0.5, 0.7, 0.45]" },
+                           expect: { $0.config.classThresholds = list })
+        let card = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: resultsFolder("contract")
+            .appendingPathComponent("best/model.json")))
+        XCTAssertEqual((card["thresholds"]?.array ?? []).compactMap(\.number), list, "best/model.json's per-class thresholds")
+    }
+
+    func testPerClassThresholdsSwept() throws {
+        try assertContract({ $0.grid = [("threshold", "[[0.3, 0.4, 0.5, 0.6, 0.7]]")] },
+                           expect: { $0.config.classThresholds = [0.3, 0.4, 0.5, 0.6, 0.7] })
     }
 
     // MARK: seed and split

@@ -166,4 +166,46 @@ final class SelectionCLITests: CLITestCase {
         XCTAssertEqual((card["thresholds"]?.array ?? []).compactMap(\.number), tuned)
         XCTAssertEqual(card["selection"]?["model"]?.string, "best_run")
     }
+
+    /// `threshold: [..]` (one per class): model.json carries the list, final.json states it
+    /// and its test numbers are at it, `sweep predict` labels a class when its probability is
+    /// above its own threshold; a list of the wrong length is refused before any work, at its place.
+    func testPerClassThresholdsReachTheModelAndPredict() throws {
+        let thresholds = [0.2, 0.35, 0.5, 0.65, 0.8]
+        var file = sweepFile("given")
+        file.dataExtra = ["test: 0.25"]
+        file.grid = [("lr", "[0.01]")]
+        try file.text.replacingOccurrences(of: "threshold: 0.5", with: "threshold: [0.2, 0.35, 0.5, 0.65, 0.8]")
+            .write(to: work.appendingPathComponent("given.yaml"), atomically: true, encoding: .utf8)
+        assertExit(try run(["run", "given.yaml"]), 0, "sweep run")
+        let folder = resultsFolder("given")
+        let card = try json(folder.appendingPathComponent("best/model.json"))
+        XCTAssertEqual((card["thresholds"]?.array ?? []).compactMap(\.number), thresholds, "best/model.json")
+        let final = try json(folder.appendingPathComponent("final.json"))
+        XCTAssertEqual((final["thresholds"]?["given"]?.array ?? []).compactMap(\.number), thresholds, "final.json")
+        XCTAssertNil(final["thresholds"]?["tuned"]?.array)
+        XCTAssertNotNil(final["test"]?["model"]?["fixed"]?["f1_samples"]?.number)
+
+        let images = Array(dataSet.images.prefix(6))
+        let predict = try run(["predict", "--model", folder.appendingPathComponent("best").path] + images)
+        assertExit(predict, 0, "sweep predict")
+        let lines = predict.stdout.split(separator: "\n").map(String.init).dropFirst()
+        XCTAssertEqual(lines.count, images.count, predict.stdout)
+        for line in lines {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let p = cells.dropFirst(2).compactMap(Double.init)
+            XCTAssertEqual(p.count, 5, line)
+            let expected = (0..<5).filter { p[$0] > thresholds[$0] }.map { SharedDataSet.classNames[$0] }.joined(separator: ";")
+            XCTAssertEqual(cells[1], expected, line)
+        }
+
+        try file.text.replacingOccurrences(of: "threshold: 0.5", with: "threshold: [0.2, 0.35, 0.5]")
+            .write(to: work.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
+        let short = try run(["run", "short.yaml", "--results", "short"])
+        XCTAssertNotEqual(short.status, 0, "a list of 3 thresholds for 5 classes")
+        XCTAssertTrue(short.stderr.contains("short.yaml:") && short.stderr.contains("train.threshold: gives 3 per-class threshold(s)")
+                      && short.stderr.contains("for 5 classes"), short.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: resultsFolder("short", results: "short")
+            .appendingPathComponent("trials.jsonl").path), "refused before any trial")
+    }
 }

@@ -187,6 +187,43 @@ final class SelectionKeyTests: XCTestCase {
                        try Support.plan("name: a\n").trials.map(\.id))
     }
 
+    /// `train.threshold: [..]`: one threshold per class in the trial's settings (a number again
+    /// clears it), its own trial id, swept as lists in the grid, written back as a list.
+    func testPerClassThresholds() throws {
+        let plan = try Support.plan("name: a\ntrain: {threshold: [0.4, 0.6, 0.55]}\n")
+        XCTAssertEqual(plan.spec.train.thresholds, [0.4, 0.6, 0.55])
+        XCTAssertEqual(plan.trials[0].config.train.thresholds, [0.4, 0.6, 0.55])
+        XCTAssertEqual(plan.spec.train.threshold, 0.5)
+        let again = try Support.plan(try plan.spec.resolvedYAML())
+        XCTAssertEqual(again.spec, plan.spec, "sweep.yaml loads back to the same spec")
+        XCTAssertEqual(again.trials.map(\.id), plan.trials.map(\.id))
+        XCTAssertNotEqual(plan.trials.map(\.id), try Support.plan("name: a\n").trials.map(\.id))
+        XCTAssertEqual(try Support.plan("name: a\ntrain: {threshold: 0.5}\n").trials.map(\.id),
+                       try Support.plan("name: a\n").trials.map(\.id), "a number keeps the ids it had")
+        let set = try Support.plan("name: a\ntrain: {threshold: [0.4, 0.6]}\n", overrides: ["train.threshold=0.3"])
+        XCTAssertNil(set.spec.train.thresholds)
+        XCTAssertEqual(set.spec.train.threshold, 0.3)
+        let grid = try Support.plan("name: a\ngrid:\n  threshold: [0.5, [0.3, 0.7]]\n")
+        XCTAssertEqual(grid.trials.map(\.config.train.thresholds), [nil, [0.3, 0.7]])
+        XCTAssertEqual(grid.trials.map(\.config.train.threshold), [0.5, 0.5])
+        XCTAssertNotNil(grid.locations["grid.threshold"], "the grid key's place, for the class-count check")
+    }
+
+    /// `train.objective.last_epochs`: read, 0 is the default (ids unchanged), written back.
+    func testObjectiveLastEpochs() throws {
+        let plan = try Support.plan("name: a\ntrain: {objective: {metric: f1_samples, last_epochs: 3}}\n")
+        XCTAssertEqual(plan.spec.train.objective.lastEpochs, 3)
+        XCTAssertEqual(try Support.plan(try plan.spec.resolvedYAML()).trials.map(\.id), plan.trials.map(\.id))
+        XCTAssertNotEqual(plan.trials.map(\.id), try Support.plan("name: a\n").trials.map(\.id))
+        XCTAssertEqual(try Support.plan("name: a\ntrain: {objective: {metric: f1_samples, last_epochs: 0}}\n").trials.map(\.id),
+                       try Support.plan("name: a\n").trials.map(\.id))
+        let o = plan.spec.train.objective
+        XCTAssertEqual(o.runValue([0.1, 0.5, 0.2, .nan, 0.4], best: 0.5) ?? 0, 0.3, accuracy: 1e-15, "mean of the finite ones of the last 3")
+        XCTAssertEqual(Objective().runValue([0.1, 0.5], best: 0.5), 0.5)
+        XCTAssertEqual(Support.issues("name: a\ntrain: {objective: {metric: f1_samples, last_epochs: -1}}\n").first?.keyPath,
+                       "train.objective.last_epochs")
+    }
+
     func testBadValuesAreLocated() {
         for (text, key) in [("name: a\nrepeats: 0\n", "repeats"), ("name: a\ndata: {folds: 1}\n", "data.folds"),
                             ("name: a\ndata: {test: 1}\n", "data.test"), ("name: a\nrank_by: median\n", "rank_by"),

@@ -2,6 +2,7 @@ import Foundation
 import SweepCore
 import SweepPlugins
 import SweepCSV
+import SweepTestSupport
 import XCTest
 @testable import SweepRunner
 
@@ -13,12 +14,7 @@ import XCTest
 final class RaceDriverTests: XCTestCase {
     var root = URL(fileURLWithPath: "/nonexistent")
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-race-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+    override func setUpWithError() throws { root = try temporaryFolder(self) }
 
     /// 8 configurations (lr) x 4 repeats, raced.
     func plan() throws -> SweepPlan {

@@ -2,6 +2,7 @@ import Foundation
 import SweepCore
 import SweepPlugins
 import SweepSearch
+import SweepTestSupport
 import XCTest
 @testable import SweepRunner
 
@@ -12,12 +13,7 @@ import XCTest
 final class TPERunsTests: XCTestCase {
     var root = URL(fileURLWithPath: "/nonexistent")
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-tpe-runs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+    override func setUpWithError() throws { root = try temporaryFolder(self) }
 
     func plan(_ extra: String = "repeats: 2\n") throws -> SweepPlan {
         try SweepFile.parse("name: t\n" + extra + "search: {method: tpe, trials: 14, seed: 1}\n"

@@ -160,7 +160,8 @@ public final class ReportReader: @unchecked Sendable {
                                               thresholds: thresholds)
         }
         let selection = card.selection.map { s in
-            (s.model == "refit" ? "refit on every non-test image for \(s.refitEpochs ?? 0) epochs" : "the best run")
+            (s.model == "refit" ? "refit on every non-test image for \(s.refitEpochs ?? 0) epochs"
+                + (s.refitSteps.map { " (\($0) optimiser steps)" } ?? "") : "the best run")
                 + " of configuration \(s.configuration): \(s.objective) "
                 + (s.mean.map { String(format: "%.4f", $0) } ?? "-") + (s.sd.map { String(format: " ± %.4f", $0) } ?? "")
                 + " over \(s.runs) run(s)" + (card.thresholds == nil ? "" : "; one threshold per class")

@@ -53,14 +53,18 @@ public struct ModelCard: Codable, Sendable {
         public var mean: Double?
         /// Its standard deviation (ddof 1; nil for one run).
         public var sd: Double?
-        /// Epochs of the refit (its configuration's mean best epoch count, rounded).
+        /// Epochs of the refit (its configuration's mean kept epoch count, rounded, or as many as its
+        /// runs' mean optimiser step count needs with a per-batch schedule).
         public var refitEpochs: Int?
+        /// Optimiser steps of the refit when its schedule steps per batch (its runs' mean count).
+        public var refitSteps: Int?
         /// This model's metrics on the held-out test split at its thresholds (nil: no test split).
         public var test: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case model, configuration, objective, runs, mean, sd, test
             case refitEpochs = "refit_epochs"
+            case refitSteps = "refit_steps"
         }
     }
 

@@ -71,10 +71,17 @@ struct FinalEvaluation {
         // The chosen model: a refit on every non-test row, or the best run.
         var modelPath: String
         var refitEpochs: Int?
+        var refitSteps: Int?
         if spec.refitsChosen, let first = chosen.runs.first {
-            let epochs = min(max(1, Int(((chosen.meanBestEpoch ?? 0) + 1).rounded())), first.config.train.epochs)
-            refitEpochs = epochs
-            try refit(first, epochs: epochs)
+            let length = RefitLength.plan(
+                config: TrialExecutor.trainConfig(first.config),
+                runs: chosen.completeRuns.compactMap { r in
+                    r.bestEpoch.map { RefitLength.Run(keptEpoch: $0, trainingRows: context.rows(fold: r.fold).train.count) }
+                },
+                refitRows: context.rows(fold: nil, refit: true).train.count)
+            refitEpochs = length.epochs
+            refitSteps = length.steps
+            try refit(first, length: length)
             try store.pointBestAtRefit()
             modelPath = "refit"
         } else {
@@ -129,32 +136,33 @@ struct FinalEvaluation {
         card.selection = ModelCard.Selection(model: refitEpochs == nil ? "best_run" : "refit", configuration: chosen.id,
                                              objective: spec.train.objective.label, runs: chosen.objective.n,
                                              mean: chosen.objective.mean, sd: chosen.objective.sd, refitEpochs: refitEpochs,
-                                             test: modelTest)
+                                             refitSteps: refitSteps, test: modelTest)
         try DurableFiles.writeAtomically(try WorkerCodec.encoder(pretty: true).encode(card), to: modelFolder + "/" + Checkpoint.cardFile)
 
         let report = FinalReport(configuration: chosen.id, parameters: chosen.parameters, rankBy: spec.rankBy.rawValue,
                                  objective: spec.train.objective.label, validation: chosen.objective, runs: chosen.runs.map(\.id),
                                  thresholds: .init(fixed: fixed, given: given, tuned: tuned, classes: context.classNames),
                                  pooledValidation: pooled, model: refitEpochs == nil ? "best_run" : "refit", modelPath: modelPath,
-                                 refitEpochs: refitEpochs, test: test)
+                                 refitEpochs: refitEpochs, refitSteps: refitSteps, test: test)
         try DurableFiles.writeAtomically(try report.json(), to: store.finalPath)
         return report
     }
 
-    /// Trains `run`'s configuration (at the sweep's seed) on every non-test row for `epochs`
-    /// epochs, in this process, into `refit/`.
-    func refit(_ run: TrialRecord, epochs: Int) throws {
+    /// Trains `run`'s configuration (at the sweep's seed) on every non-test row for `length`
+    /// (epochs, and optimiser steps with a per-batch schedule), in this process, into `refit/`.
+    func refit(_ run: TrialRecord, length: RefitLength) throws {
         var config = run.config
         config.seed = plan.spec.seed
         let trial = plan.trials.first { $0.configID == run.configID }
         var assignment = TrialAssignment(Trial(id: "refit", index: 0, parameters: trial?.parameters ?? [], config: config))
         assignment.fold = nil
-        assignment.refitEpochs = epochs
+        assignment.refitEpochs = length.epochs
+        assignment.refitSteps = length.steps
         var refitContext = context
         refitContext.checkpointsDirectory = store.directory
         let executor = try TrialExecutor(context: refitContext, catalog: catalog)
         log("refit: configuration \(run.configID) on all \(context.trainIndices.count + context.validationIndices.count) "
-            + "non-test images for \(epochs) epoch(s)")
+            + "non-test images for \(length.epochs) epoch(s)" + (length.steps.map { ", \($0) optimiser steps (as many as its runs took)" } ?? ""))
         _ = try executor.run(TrialTicket(id: "refit", attempt: 1, payload: try assignment.json()), emitEpoch: { _ in })
     }
 

@@ -30,6 +30,9 @@ public struct FinalReport: Codable, Sendable, Equatable {
     public var modelPath: String
     /// The refit's epochs (nil without a refit).
     public var refitEpochs: Int?
+    /// The refit's optimiser steps when its schedule steps per batch (its runs' mean step
+    /// count; the last epoch partial when it ends inside it); nil otherwise.
+    public var refitSteps: Int?
     /// The held-out test split's result; nil without one.
     public var test: TestResult?
 
@@ -77,6 +80,7 @@ public struct FinalReport: Codable, Sendable, Equatable {
         case pooledValidation = "pooled_validation"
         case modelPath = "model_path"
         case refitEpochs = "refit_epochs"
+        case refitSteps = "refit_steps"
     }
 
     /// Reads `final.json`; nil when there is none.
@@ -113,7 +117,7 @@ public struct FinalReport: Codable, Sendable, Equatable {
                 out.append(String(format: "  pooled val %@: %.4f at %g, %.4f at the tuned thresholds", name, v, thresholds.fixed, t))
             }
         }
-        out.append("model: \(model == "refit" ? "refit on every non-test image for \(refitEpochs ?? 0) epochs" : "the configuration's best run") (\(modelPath))")
+        out.append("model: \(model == "refit" ? "refit on every non-test image for \(refitEpochs ?? 0) epochs\(refitSteps.map { " (\($0) optimiser steps)" } ?? "")" : "the configuration's best run") (\(modelPath))")
         if let test {
             for (name, s) in test.runs.sorted(by: { $0.key < $1.key }) {
                 var line = "test \(name) (\(test.rows) images): runs \(s.text)"

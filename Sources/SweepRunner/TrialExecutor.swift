@@ -59,6 +59,7 @@ public final class TrialExecutor: @unchecked Sendable {
         if let epochs = assignment.refitEpochs {
             settings.epochs = epochs
             settings.keepLastEpoch = true
+            settings.maxSteps = assignment.refitSteps
         }
         if (train.objective.lastEpochs ?? 0) > 0 { settings.keepLastEpoch = true }
         settings.scores = lossType.labels == .exclusive ? .softmax : .sigmoid
@@ -157,6 +158,9 @@ public struct TrialAssignment: Codable, Sendable {
     public var fold: Int?
     /// Set for a refit: train on every non-test row for this many epochs, keeping the last.
     public var refitEpochs: Int?
+    /// Set for a refit whose schedule steps per batch: stop after this many optimiser steps in
+    /// all (the runs' count, see `RefitLength`), the last epoch then partial.
+    public var refitSteps: Int?
 
     /// The assignment of `trial`.
     public init(_ trial: Trial) {

@@ -113,14 +113,19 @@ struct TrialLoop {
                                  headConfig: trainer.head.config, bestState: nil)
         var bestValue: Double? = nil
         var initialLoss: Double? = nil
+        var stepsLeft = config.maxSteps ?? Int.max
 
-        for epoch in 0..<config.epochs {
+        for epoch in 0..<config.epochs where stepsLeft > 0 {
             let start = ContinuousClock.now
             shuffler.shuffle(&order)
+            // with `maxSteps` the last epoch may stop early: its loss and metrics cover `seen` rows
+            let epochRanges = ranges.prefix(stepsLeft)
+            stepsLeft -= epochRanges.count
+            let seen = epochRanges.last?.upperBound ?? 0
             var lossSum = 0.0
             var stepRates: [Double] = []
-            stepRates.reserveCapacity(ranges.count)
-            for (b, range) in ranges.enumerated() {
+            stepRates.reserveCapacity(epochRanges.count)
+            for (b, range) in epochRanges.enumerated() {
                 let rows = range.count
                 data.features.gather(order[range], into: batchX.pointer)
                 for (k, row) in order[range].enumerated() {
@@ -158,10 +163,11 @@ struct TrialLoop {
             }
             if config.stepping == .epoch { trainer.stepScheduler() }
             let trainLoss = trainer.reduction == .meanOverRows
-                ? lossSum / Double(order.count)
-                : wholeEpochLoss(logits: trainLogits, targets: trainTargets)
-            let trainMetrics = EpochScores.evaluate(metrics, logits: trainLogits.pointer, targets: trainTargets,
-                                                    rows: order.count, classes: classes, config: config)
+                ? lossSum / Double(seen)
+                : wholeEpochLoss(logits: trainLogits, targets: trainTargets, rows: seen)
+            let seenTargets = seen == order.count ? trainTargets : Array(trainTargets.prefix(seen * classes))
+            let trainMetrics = EpochScores.evaluate(metrics, logits: trainLogits.pointer, targets: seenTargets,
+                                                    rows: seen, classes: classes, config: config)
             let (validationLoss, validationMetrics) = validation.evaluate(trainer: trainer, metrics: metrics, config: config)
             guard validationLoss.isFinite else {
                 return diverged(result, "validation loss \(validationLoss) at epoch \(epoch)")
@@ -190,12 +196,13 @@ struct TrialLoop {
     /// each batch's before its update), as the training metrics see them.
     ///
     /// - Parameters:
-    ///   - logits: (Ntrain, C) in epoch order.
+    ///   - logits: (Ntrain, C) in epoch order; the first `rows` are used.
     ///   - targets: (Ntrain, C) 0/1 in the same order.
-    private func wholeEpochLoss(logits: FloatBuffer, targets: [UInt8]) -> Double {
-        let y = FloatBuffer(count: targets.count)   // (Ntrain, C)
-        for i in targets.indices { y.pointer[i] = Float(targets[i]) }
-        return trainer.loss(logits: logits.pointer, targets: y.pointer, rows: order.count)
+    ///   - rows: the rows the epoch trained on (all of them unless `maxSteps` cut it short).
+    private func wholeEpochLoss(logits: FloatBuffer, targets: [UInt8], rows: Int) -> Double {
+        let y = FloatBuffer(count: rows * classes)   // (rows, C)
+        for i in 0..<(rows * classes) { y.pointer[i] = Float(targets[i]) }
+        return trainer.loss(logits: logits.pointer, targets: y.pointer, rows: rows)
     }
 
     private func diverged(_ result: TrialResult, _ reason: String) -> TrialResult {

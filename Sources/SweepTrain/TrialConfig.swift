@@ -37,9 +37,20 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
     /// Keep the last epoch's weights (and call it the best epoch) whatever the objective says:
     /// for a refit on all non-test rows for a fixed number of epochs.
     public var keepLastEpoch: Bool = false
+    /// Stop after this many optimiser steps in all (nil: every epoch whole). The last epoch may
+    /// then be partial: its training loss and metrics cover the rows it saw. A refit sets it to
+    /// its runs' step count, so a per-batch schedule ends where theirs did.
+    public var maxSteps: Int? = nil
 
     /// The notebook's settings.
     public init() {}
+
+    /// Optimiser steps of one whole epoch over `trainingRows` rows: batches of `batchSize`, a
+    /// last batch of one merged into the previous one when the head has BatchNorm (the trial
+    /// loop's rule, see `runTrial`).
+    public func stepsPerEpoch(trainingRows: Int) -> Int {
+        TrialLoop.batchRanges(count: trainingRows, batchSize: batchSize, mergeSingleton: (widths?.count ?? depth) > 0).count
+    }
 
     /// Checks every field; the error names the property.
     public func validate() throws {
@@ -50,6 +61,9 @@ public struct TrialConfig: Codable, Sendable, Equatable, Hashable {
         guard depth == 0 || batchSize >= 2 else {
             throw TrainError.invalidConfig(property: "batch_size",
                                            reason: "must be >= 2 with BatchNorm (depth \(depth)), got \(batchSize)")
+        }
+        if let maxSteps, maxSteps <= 0 {
+            throw TrainError.invalidConfig(property: "max_steps", reason: "must be positive, got \(maxSteps)")
         }
         guard threshold.isFinite else { throw TrainError.invalidConfig(property: "threshold", reason: "must be finite") }
         if let classThresholds, let bad = classThresholds.first(where: { !($0 > 0 && $0 < 1) }) {

@@ -185,12 +185,31 @@ enum InProcessTrainer {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     static func run(_ e: ContractExpectation, dataSet: SharedDataSet) throws -> ComparedTrial {
+        let result = try train(e, dataSet: dataSet)
+        var compared = ComparedTrial(result: result, objective: e.config.objective)
+        if let k = e.objectiveLastEpochs {
+            var sum = 0.0, n = 0
+            for epoch in compared.epochs.suffix(k) {
+                if let v = e.config.objective.onTrainingSplit ? epoch.train[e.config.objective.metric] : epoch.val[e.config.objective.metric] {
+                    sum += v
+                    n += 1
+                }
+            }
+            compared.objective = n == 0 ? nil : sum / Double(n)
+        }
+        return compared
+    }
+
+    /// `runTrial`'s whole result for `e`; with `refit` on every non-test row (train and
+    /// validation rows in that order, validated on the same rows), as the refit trains.
+    static func train(_ e: ContractExpectation, dataSet: SharedDataSet, refit: Bool = false) throws -> TrialResult {
         BLAS.setThreads(1)
         let images = try DataSets.load(e.dataPath ?? dataSet.dataPath)
         let split = try DataSplit.make(images, method: e.stratified ? .iterativeStratification : .random,
                                        validationFraction: e.validation, seed: e.splitSeed,
                                        testFraction: e.testFraction, folds: e.folds)
-        let rows = split.rows(fold: e.fold)
+        let all = split.trainIndices + split.validationIndices
+        let rows = refit ? (train: all, validation: all) : split.rows(fold: e.fold)
         let identity = TrunkFeatureExtractor.identity(weights: try WeightsSource.random(seed: 0).identity(),
                                                       preprocessing: .imagenet)
         let paths = (0..<images.count).map { images.imageURL($0).path }
@@ -206,18 +225,6 @@ enum InProcessTrainer {
         let metrics = try e.metrics.map { m in
             NamedMetric(name: m.name, metric: try catalog.metric(named: m.name).init(parameters: PluginParameters(m.parameters)))
         }
-        let result = try runTrial(data: data, config: e.config, loss: loss, metrics: metrics)
-        var compared = ComparedTrial(result: result, objective: e.config.objective)
-        if let k = e.objectiveLastEpochs {
-            var sum = 0.0, n = 0
-            for epoch in compared.epochs.suffix(k) {
-                if let v = e.config.objective.onTrainingSplit ? epoch.train[e.config.objective.metric] : epoch.val[e.config.objective.metric] {
-                    sum += v
-                    n += 1
-                }
-            }
-            compared.objective = n == 0 ? nil : sum / Double(n)
-        }
-        return compared
+        return try runTrial(data: data, config: e.config, loss: loss, metrics: metrics)
     }
 }

@@ -61,7 +61,7 @@ final class SelectionCLITests: CLITestCase {
         XCTAssertEqual(try json(a.appendingPathComponent("context.json")).removing(["checkpointsDirectory"]),
                        try json(b.appendingPathComponent("context.json")).removing(["checkpointsDirectory"]), "context.json differs")
         let fa = try json(a.appendingPathComponent("final.json")), fb = try json(b.appendingPathComponent("final.json"))
-        for key in ["configuration", "thresholds", "validation", "runs", "pooled_validation", "model", "refit_epochs"] {
+        for key in ["configuration", "thresholds", "validation", "runs", "pooled_validation", "model", "refit_epochs", "refit_steps"] {
             XCTAssertEqual(fa[key], fb[key], "final.json \(key) differs")
         }
         XCTAssertNotNil(fa["thresholds"]?["tuned"]?.array, "thresholds were tuned")

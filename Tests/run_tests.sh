@@ -24,6 +24,9 @@ export SWEEP="$SWEEP_BINARY"   # the shell tests' name for it
 export SWEEP_TEST_SKIP_LOG="$OUT/skips.txt"
 : >"$SWEEP_TEST_SKIP_LOG"
 
+STARTED=$SECONDS
+# each phase header says when it starts, in seconds since this script began
+at() { echo "(at +$((SECONDS - STARTED)) s)"; }
 passed=0
 failed=0
 failures=()
@@ -107,7 +110,7 @@ count_slurm() {
     fi
 }
 
-echo "== swift build --build-tests"
+echo "== swift build --build-tests $(at)"
 "$SWIFT" build --build-tests 2>&1 | tee "$OUT/swift-build.log"
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then
     failed=$((failed + 1)); failures+=("swift-build")
@@ -127,7 +130,7 @@ fi
 run_slurm &
 slurm_pid=$!
 
-echo "== swift test (unit tests, end-to-end tests of $SWEEP_BINARY)"
+echo "== swift test (unit tests, end-to-end tests of $SWEEP_BINARY) $(at)"
 "$SWIFT" test --parallel --skip-build --skip SlurmTests --xunit-output "$OUT/xunit.xml" 2>&1 | tee "$OUT/swift-test.log"
 count_xunit "$OUT/xunit.xml" "${PIPESTATUS[0]}" swift-test
 
@@ -137,7 +140,7 @@ count_slurm
 
 for script in Tests/e2e/*.sh; do
     name=$(basename "$script" .sh)
-    echo "== $script"
+    echo "== $script $(at)"
     CONFIG=release "$script" 2>&1 | tee "$OUT/$name.log"
     status=${PIPESTATUS[0]}
     p=$(grep -c '^ok: ' "$OUT/$name.log" || true)
@@ -152,5 +155,6 @@ for script in Tests/e2e/*.sh; do
     [ "$f" -gt 0 ] && failures+=("$name")
 done
 
+echo "== all phases done $(at)"
 summary
 [ "$failed" -eq 0 ]

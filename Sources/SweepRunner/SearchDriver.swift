@@ -31,6 +31,9 @@ actor SearchDriver {
     /// Planned trials not yet handed out, in plan order.
     private var waiting: [Trial]
     var handedOut: Set<String> = []
+    /// A TPE proposal is being made (it suspends to read the records): another worker's `next()`
+    /// waits for it instead of passing the budget check on the same count (actor reentrancy).
+    private var proposing = false
     /// The race (`race: true`), and every planned run by id.
     let race: RaceStandings?
     var planned: [String: Trial] = [:]
@@ -71,14 +74,22 @@ actor SearchDriver {
         var trial: Trial?
         if let race {
             trial = await raceNext(race)
-        } else if !waiting.isEmpty {
-            trial = waiting.removeFirst()
-        } else if spec.search.method == .tpe, Set(order.map(\.configID)).count < spec.search.trials,
-                  let configuration = await propose() {
-            // all the configuration's runs (repeats, folds) go out before the next proposal
-            let runs = spec.runs(of: configuration, firstIndex: order.count)
-            trial = runs.first
-            waiting += runs.dropFirst()  // (no suspension before `order` has the first: a concurrent proposal sees it)
+        } else {
+            // one proposal at a time: the next sees the last one's configuration and runs
+            while proposing { await Task.yield() }
+            if !waiting.isEmpty {
+                trial = waiting.removeFirst()
+            } else if spec.search.method == .tpe, Set(order.map(\.configID)).count < spec.search.trials {
+                proposing = true
+                let configuration = await propose()
+                proposing = false
+                if let configuration {
+                    // all the configuration's runs (repeats, folds) go out before the next proposal
+                    let runs = spec.runs(of: configuration, firstIndex: order.count)
+                    trial = runs.first
+                    waiting += runs.dropFirst()  // (no suspension before `order` has the first)
+                }
+            }
         }
         guard let trial else { return nil }
         if !order.contains(where: { $0.id == trial.id }) { order.append(trial) }

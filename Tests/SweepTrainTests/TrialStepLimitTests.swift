@@ -5,45 +5,27 @@ import SweepTensor
 @testable import SweepTrain
 
 /// `TrialConfig.maxSteps` (the refit's length): training stops after that many optimiser steps
-/// in all, the last epoch partial, its loss over the rows it saw.
-final class TrialStepLimitTests: XCTestCase {
-    override func setUp() { BLAS.setThreads(1) }
-
-    let synthetic = SyntheticData(samples: 400, width: 64, classes: 4, seed: 3)
-
-    // 300 training rows at batch 32: 10 steps an epoch (9 of 32, one of 12)
-    func config(_ change: (inout TrialConfig) -> Void = { _ in }) -> TrialConfig {
-        var c = TrialConfig()
-        c.epochs = 4
-        c.batchSize = 32
-        c.schedule = .cosine(tMax: 7, etaMin: 1e-4)
-        c.objective = Objective(metric: "cell_accuracy")
-        change(&c)
-        return c
-    }
-
-    func run(_ c: TrialConfig) throws -> TrialResult {
-        let data = try synthetic.trialData(train: 300)
-        return try runTrial(data: data, config: c, loss: synthetic.bce(data), metrics: [cellAccuracy()])
-    }
-
-    func withoutTimes(_ epochs: [EpochRecord]) -> [EpochRecord] {
-        epochs.map { var e = $0; e.seconds = 0; return e }
+/// in all, the last epoch partial, its loss over the rows it saw. On `TrialTests`'s fixture (300
+/// training rows at batch 32: 10 steps an epoch, 9 of 32 and one of 12).
+extension TrialTests {
+    /// `TrialTests.config` with a cosine whose period is not a multiple of an epoch.
+    func stepLimited(_ change: (inout TrialConfig) -> Void = { _ in }) -> TrialConfig {
+        config { $0.schedule = .cosine(tMax: 7, etaMin: 1e-4); change(&$0) }
     }
 
     func testStepsPerEpochFollowTheBatchRule() {
-        XCTAssertEqual(config().stepsPerEpoch(trainingRows: 300), 10)
-        XCTAssertEqual(config().stepsPerEpoch(trainingRows: 320), 10)
+        XCTAssertEqual(stepLimited().stepsPerEpoch(trainingRows: 300), 10)
+        XCTAssertEqual(stepLimited().stepsPerEpoch(trainingRows: 320), 10)
         // a last batch of one is merged into the previous one with BatchNorm, kept without
-        XCTAssertEqual(config().stepsPerEpoch(trainingRows: 321), 10)
-        XCTAssertEqual(config { $0.depth = 0 }.stepsPerEpoch(trainingRows: 321), 11)
-        XCTAssertEqual(config { $0.widths = [8] ; $0.depth = 0 }.stepsPerEpoch(trainingRows: 321), 10)
+        XCTAssertEqual(stepLimited().stepsPerEpoch(trainingRows: 321), 10)
+        XCTAssertEqual(stepLimited { $0.depth = 0 }.stepsPerEpoch(trainingRows: 321), 11)
+        XCTAssertEqual(stepLimited { $0.widths = [8] ; $0.depth = 0 }.stepsPerEpoch(trainingRows: 321), 10)
     }
 
     /// A limit at an epoch boundary is the shorter trial, bit for bit.
     func testALimitOfWholeEpochsIsTheShorterTrial() throws {
-        let limited = try run(config { $0.maxSteps = 20 })
-        let short = try run(config { $0.epochs = 2 })
+        let limited = try run(stepLimited { $0.maxSteps = 20 })
+        let short = try run(stepLimited { $0.epochs = 2 })
         XCTAssertEqual(limited.epochs.count, 2)
         XCTAssertEqual(withoutTimes(limited.epochs), withoutTimes(short.epochs))
         XCTAssertEqual(limited.bestState, short.bestState)
@@ -53,9 +35,9 @@ final class TrialStepLimitTests: XCTestCase {
     /// takes the remaining steps at the schedule's rates, and its training loss (depth 0, lr 0:
     /// every row's loss fixed) is the mean over exactly the rows its steps saw.
     func testALimitInsideAnEpochStopsThere() throws {
-        let c = config { $0.maxSteps = 25; $0.keepLastEpoch = true }
+        let c = stepLimited { $0.maxSteps = 25; $0.keepLastEpoch = true }
         let limited = try run(c)
-        let full = try run(config { $0.keepLastEpoch = true })
+        let full = try run(stepLimited { $0.keepLastEpoch = true })
         XCTAssertEqual(limited.epochs.count, 3)
         XCTAssertEqual(withoutTimes(Array(limited.epochs.prefix(2))), withoutTimes(Array(full.epochs.prefix(2))))
         XCTAssertEqual(limited.epochs.map(\.stepRates.count), [10, 10, 5])
@@ -68,7 +50,7 @@ final class TrialStepLimitTests: XCTestCase {
         XCTAssertNotNil(limited.bestState)
 
         // the partial epoch's loss: lr 0 and no hidden layer, so the head stays at its start
-        let frozen = config { $0.depth = 0; $0.optimizer = .sgd(learningRate: 0); $0.schedule = .constant; $0.maxSteps = 25 }
+        let frozen = stepLimited { $0.depth = 0; $0.optimizer = .sgd(learningRate: 0); $0.schedule = .constant; $0.maxSteps = 25 }
         let result = try run(frozen)
         let data = try synthetic.trialData(train: 300)
         let head = try Head(config: result.headConfig, seed: 0)
@@ -92,7 +74,7 @@ final class TrialStepLimitTests: XCTestCase {
     }
 
     func testANonPositiveLimitIsRefused() throws {
-        XCTAssertThrowsError(try run(config { $0.maxSteps = 0 })) { error in
+        XCTAssertThrowsError(try run(stepLimited { $0.maxSteps = 0 })) { error in
             XCTAssertTrue("\(error)".contains("max_steps"), "\(error)")
         }
     }

@@ -268,9 +268,15 @@ final class ContractTests: CLITestCase {
     }
 
     /// `last_epochs: 2`: the run keeps its last epoch and its objective is the mean of the last two.
+    /// Long enough that the best epoch is not the last (checked), so a runner keeping the best
+    /// epoch's weights cannot give the same record.
     func testObjectiveLastEpochs() throws {
-        try assertContract({ $0.objective = "{metric: f1_samples, split: val, direction: max, last_epochs: 2}" },
-                           expect: { $0.config.keepLastEpoch = true; $0.objectiveLastEpochs = 2 })
+        var best = ContractExpectation.base
+        best.config.epochs = 8
+        XCTAssertNotEqual(try InProcessTrainer.run(best, dataSet: dataSet).bestEpoch, 7, "the test needs a best epoch before the last")
+        try assertContract({ $0.objective = "{metric: f1_samples, split: val, direction: max, last_epochs: 2}"; $0.epochs = "8" },
+                           expect: { $0.config.keepLastEpoch = true; $0.objectiveLastEpochs = 2; $0.config.epochs = 8 },
+                           reference: { $0.config.epochs = 8 })
     }
 
     /// The threshold reaches the metrics and the model card `sweep predict` uses.

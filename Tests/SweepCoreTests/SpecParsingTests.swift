@@ -18,7 +18,7 @@ final class SpecParsingTests: XCTestCase {
         XCTAssertEqual(s.data.folds, 5)
         XCTAssertEqual(s.repeats, 1)
         XCTAssertEqual(s.rankBy, .mean)
-        XCTAssertFalse(s.refitsChosen, "scene.yaml keeps the chosen configuration's best run")
+        XCTAssertTrue(s.refitsChosen, "scene.yaml refits the chosen configuration")
         XCTAssertTrue(s.thresholdTune)
         XCTAssertEqual(s.backbone.name, "resnet50")
         XCTAssertEqual(s.backbone.weights, .imagenet)
